@@ -1,0 +1,71 @@
+package io.pekkozmq.engine.pattern;
+
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.SocketType;
+
+/**
+ * One socket type's behaviour: libzmq's socket_base_t x-methods in plain Java. The runtime calls
+ * these from one thread at a time (the socket's data-plane lock), so implementations need no
+ * synchronisation of their own.
+ *
+ * <p>Hot path methods return status codes, not exceptions: {@link #OK}, or an {@link Errno} via
+ * {@link #lastError()}. Send takes and receive returns one frame at a time, with the MORE flag,
+ * as libzmq's do; the runtime assembles whole messages for its users.
+ */
+public abstract class Pattern {
+  /** Returned by {@link #send} on success. */
+  public static final int OK = 0;
+  /** Returned by {@link #send} on failure; {@link #lastError()} says why. */
+  public static final int FAILED = -1;
+
+  protected final PatternOptions options;
+  private Errno lastError;
+
+  protected Pattern(PatternOptions options) {
+    this.options = options;
+  }
+
+  public abstract SocketType type();
+
+  /** A pipe has completed its handshake and joins the socket. */
+  public abstract void attach(PatternPipe pipe, boolean subscribeToAll, boolean locallyInitiated);
+
+  /** A pipe has gone (peer disconnected or terminated). */
+  public abstract void pipeTerminated(PatternPipe pipe);
+
+  /** A pipe that reported no message now has one. */
+  public abstract void readActivated(PatternPipe pipe);
+
+  /** A pipe that reported full now has room. */
+  public abstract void writeActivated(PatternPipe pipe);
+
+  /** Sends one frame ({@link Frame#MORE} set on all but the last). OK or FAILED. */
+  public abstract int send(Frame frame);
+
+  /** Receives the next frame, or null with {@link #lastError()} set (EAGAIN, EFSM, ENOTSUP...). */
+  public abstract Frame recv();
+
+  /** Whether {@link #recv} would return a frame now. */
+  public abstract boolean hasIn();
+
+  /** Whether {@link #send} of a first frame would succeed now. */
+  public abstract boolean hasOut();
+
+  /** A socket option changed (e.g. XPUB_WELCOME_MSG); most patterns ignore it. */
+  public void optionChanged(String name) {}
+
+  public Errno lastError() {
+    return lastError;
+  }
+
+  protected int fail(Errno errno) {
+    this.lastError = errno;
+    return FAILED;
+  }
+
+  protected Frame failRecv(Errno errno) {
+    this.lastError = errno;
+    return null;
+  }
+}
