@@ -1,0 +1,541 @@
+package io.pekkozmq.engine.zmtp;
+
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.SocketType;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One ZMTP 3.1 connection's protocol state: greeting, security handshake, framing, and the commands
+ * that follow (PING/PONG, SUBSCRIBE/CANCEL). Single-threaded: owned by one engine, which moves bytes
+ * between the socket and {@link #consume} / {@link #produce}. No I/O, no clock, no threads here.
+ *
+ * <h2>Greeting</h2>
+ * Exchanged in libzmq 4.3.4's steps, so we interoperate with peers that wait for each step: we send
+ * the 10-byte signature ({@code FF}, an 8-byte field holding routing-id length + 1 as libzmq does,
+ * {@code 7F}); once the peer's signature has arrived we send our major version (3); once the peer's
+ * major version has arrived we send the remaining 53 bytes (minor 1, mechanism, as-server, filler).
+ *
+ * <h2>Old peers</h2>
+ * Peers speaking ZMTP 1.0 (no {@code FF} signature, or bit 0 of byte 9 clear) or announcing major
+ * version 1 or 2 (ZMTP 2.0) are refused with a clean close: {@link Status#ERROR} with
+ * {@link ProtocolError#ZMTP_UNSPECIFIED} and a detail naming the version. libzmq would fall back to
+ * those protocols; we do not implement them. Majors above 3 are treated as 3.1, as libzmq does.
+ *
+ * <h2>Errors</h2>
+ * Hostile input never throws and never allocates by an announced size (see {@link FrameDecoder}).
+ * Codes follow libzmq where it reports one: a different mechanism is ZMTP_MECHANISM_MISMATCH; data or
+ * any command but READY/ERROR during the NULL handshake is ZMTP_UNEXPECTED_COMMAND. Where libzmq
+ * just disconnects we pick: a bad peer Socket-Type is ZMTP_INVALID_METADATA (and we send an ERROR
+ * command first, as RFC 37 asks), a malformed property list ZMTP_MALFORMED_COMMAND_READY, a
+ * malformed command after the handshake ZMTP_MALFORMED_COMMAND_UNSPECIFIED, and a frame that is too
+ * large (libzmq's EMSGSIZE: above maxMsgSize, top bit set, or beyond a Java array) ZMTP_UNSPECIFIED.
+ * After {@link Status#ERROR}, {@link #produce} still yields queued protocol output (the ERROR
+ * command) so the engine may flush it before closing.
+ *
+ * <h2>Commands after the handshake</h2>
+ * As libzmq 4.3.4: PING is answered with PONG echoing up to 16 bytes of context; PONG counts only
+ * as traffic; SUBSCRIBE/CANCEL go to the sink as legacy {@code 01}/{@code 00}+topic frames flagged
+ * {@link Frame#SUBSCRIBE}/{@link Frame#CANCEL}; every other command (including a late ERROR or
+ * READY) is ignored.
+ */
+public final class ZmtpConnection {
+
+  public enum Status {
+    /** All input consumed. */
+    OK,
+    /** The sink refused a frame; it is kept. Call again later with the same or more input. */
+    BLOCKED,
+    /** Close the connection; see {@link #error()}. */
+    ERROR
+  }
+
+  private enum Phase { GREETING, HANDSHAKE, TRAFFIC, FAILED }
+
+  static final int GREETING_SIZE = 64;
+  static final int SIGNATURE_SIZE = 10;
+  /** Longest header the encoder writes before a body: flags, 8 size bytes, "\x09SUBSCRIBE". */
+  private static final int MAX_HEADER = 1 + 8 + 10;
+  private static final byte[] SUBSCRIBE = {9, 'S', 'U', 'B', 'S', 'C', 'R', 'I', 'B', 'E'};
+  private static final byte[] CANCEL = {6, 'C', 'A', 'N', 'C', 'E', 'L'};
+  private static final byte[] PING = {4, 'P', 'I', 'N', 'G'};
+  private static final byte[] PONG = {4, 'P', 'O', 'N', 'G'};
+  private static final int MAX_PING_CONTEXT = 16;
+
+  private final ZmtpOptions options;
+  private final Mechanism mechanism;
+  private final boolean wrapsFrames;
+  private final FrameDecoder decoder;
+
+  private Phase phase = Phase.GREETING;
+  private final byte[] greeting = new byte[GREETING_SIZE];
+  private int greetingGot;
+  private boolean sentMajor;
+  private boolean sentRest;
+  private int peerMinor;
+  private PeerInfo peer;
+
+  private final ArrayDeque<byte[]> protocolOut = new ArrayDeque<>();
+  private int protocolPos;
+
+  // A data frame whose body did not fit in the last output buffer.
+  private byte[] partArray;
+  private int partPos;
+  private int partEnd;
+
+  private Frame refused;
+  private boolean refusedIsSlice;
+  private boolean retainsInput;
+  private boolean sawTraffic;
+  private long lastPeerPingTtlMillis;
+
+  private ProtocolError error;
+  private String errorDetail;
+  private boolean errorFromPeer;
+
+  public ZmtpConnection(ZmtpOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.mechanism = options.mechanism().create(options);
+    this.wrapsFrames = mechanism.wrapsFrames();
+    this.decoder = new FrameDecoder(options.maxMsgSize(), options.copyThreshold());
+    byte[] signature = new byte[SIGNATURE_SIZE];
+    signature[0] = (byte) 0xff;
+    putLong(signature, 1, options.routingIdUnsafe().length + 1L);
+    signature[9] = 0x7f;
+    protocolOut.add(signature);
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /**
+   * Fills {@code out} with pending protocol output, then (after the handshake) data frames from
+   * {@code source} until {@code out} is full or the source returns null. A frame larger than the
+   * space left is continued on the next call. Returns true if output is still pending.
+   */
+  public boolean produce(ByteBuffer out, FrameSource source) {
+    if (partArray != null && !continuePart(out)) {
+      return true;
+    }
+    while (!protocolOut.isEmpty()) {
+      byte[] head = protocolOut.peek();
+      int n = Math.min(out.remaining(), head.length - protocolPos);
+      out.put(head, protocolPos, n);
+      protocolPos += n;
+      if (protocolPos < head.length) {
+        return true;
+      }
+      protocolOut.poll();
+      protocolPos = 0;
+    }
+    if (phase != Phase.TRAFFIC) {
+      return false;
+    }
+    while (true) {
+      if (out.remaining() < MAX_HEADER) {
+        return true;
+      }
+      Frame f = source.poll();
+      if (f == null) {
+        return false;
+      }
+      encode(f, out);
+      if (partArray != null) {
+        return true;
+      }
+    }
+  }
+
+  private boolean continuePart(ByteBuffer out) {
+    int n = Math.min(out.remaining(), partEnd - partPos);
+    out.put(partArray, partPos, n);
+    partPos += n;
+    if (partPos < partEnd) {
+      return false;
+    }
+    partArray = null;
+    return true;
+  }
+
+  private void encode(Frame f, ByteBuffer out) {
+    if (wrapsFrames) {
+      f = mechanism.encode(f);
+    }
+    int flags = f.flags();
+    byte[] a = f.array();
+    int off = f.offset();
+    int len = f.size();
+    byte[] name = null;
+    int wire;
+    if ((flags & (Frame.SUBSCRIBE | Frame.CANCEL)) != 0 && peerMinor >= 1) {
+      name = (flags & Frame.SUBSCRIBE) != 0 ? SUBSCRIBE : CANCEL;
+      if (len > 0) { // skip the legacy 01/00 byte
+        off++;
+        len--;
+      }
+      wire = FrameDecoder.WIRE_COMMAND;
+    } else {
+      wire = flags & (Frame.MORE | Frame.COMMAND);
+    }
+    int total = name == null ? len : len + name.length;
+    if (total > 255) {
+      out.put((byte) (wire | FrameDecoder.WIRE_LONG));
+      long t = total;
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.put((byte) (t >>> shift));
+      }
+    } else {
+      out.put((byte) wire);
+      out.put((byte) total);
+    }
+    if (name != null) {
+      out.put(name);
+    }
+    int n = Math.min(len, out.remaining());
+    out.put(a, off, n);
+    if (n < len) {
+      partArray = a;
+      partPos = off + n;
+      partEnd = off + len;
+    }
+  }
+
+  /** True if protocol output (greeting, handshake commands, PONG, PING, ERROR) or a partly written frame waits. */
+  public boolean hasPendingOutput() {
+    return !protocolOut.isEmpty() || partArray != null;
+  }
+
+  /**
+   * Queues a heartbeat PING with a TTL in deciseconds (0 = none) and up to 16 bytes of context.
+   * Ignored before the handshake completes, since NULL would treat it as an unexpected command.
+   */
+  public void queuePing(byte[] context, int ttlDeciseconds) {
+    byte[] ctx = context == null ? new byte[0] : context;
+    if (ctx.length > MAX_PING_CONTEXT) {
+      throw new IllegalArgumentException("PING context is " + ctx.length + " bytes, at most 16 allowed");
+    }
+    if (ttlDeciseconds < 0 || ttlDeciseconds > 0xffff) {
+      throw new IllegalArgumentException("PING TTL " + ttlDeciseconds + " deciseconds is outside 0..65535");
+    }
+    if (phase != Phase.TRAFFIC) {
+      return;
+    }
+    byte[] body = new byte[PING.length + 2 + ctx.length];
+    System.arraycopy(PING, 0, body, 0, PING.length);
+    body[PING.length] = (byte) (ttlDeciseconds >>> 8);
+    body[PING.length + 1] = (byte) ttlDeciseconds;
+    System.arraycopy(ctx, 0, body, PING.length + 2, ctx.length);
+    queueCommand(body);
+  }
+
+  private void queueCommand(byte[] body) {
+    boolean big = body.length > 255;
+    int header = big ? 9 : 2;
+    byte[] cmd = new byte[header + body.length];
+    if (big) {
+      cmd[0] = FrameDecoder.WIRE_COMMAND | FrameDecoder.WIRE_LONG;
+      putLong(cmd, 1, body.length);
+    } else {
+      cmd[0] = FrameDecoder.WIRE_COMMAND;
+      cmd[1] = (byte) body.length;
+    }
+    System.arraycopy(body, 0, cmd, header, body.length);
+    protocolOut.add(cmd);
+  }
+
+  private static void putLong(byte[] b, int off, long v) {
+    for (int i = 0; i < 8; i++) {
+      b[off + i] = (byte) (v >>> (56 - 8 * i));
+    }
+  }
+
+  // ---------------------------------------------------------------- input
+
+  /** Consumes bytes from {@code in}; after the handshake, data frames go to {@code sink}. */
+  public Status consume(ByteBuffer in, FrameSink sink) {
+    retainsInput = false;
+    if (phase == Phase.FAILED) {
+      return Status.ERROR;
+    }
+    if (in.hasRemaining()) {
+      sawTraffic = true;
+    }
+    if (phase == Phase.GREETING) {
+      consumeGreeting(in);
+      if (phase == Phase.FAILED) {
+        return Status.ERROR;
+      }
+      if (phase == Phase.GREETING) {
+        return Status.OK;
+      }
+    }
+    if (refused != null) {
+      if (!sink.offer(refused)) {
+        retainsInput = refusedIsSlice;
+        return Status.BLOCKED;
+      }
+      retainsInput = refusedIsSlice;
+      refused = null;
+    }
+    while (true) {
+      Frame f = decoder.next(in);
+      if (f == null) {
+        break;
+      }
+      if (!handle(f, sink)) {
+        if (phase == Phase.FAILED) {
+          retainsInput |= decoder.takeSliced();
+          return Status.ERROR;
+        }
+        refusedIsSlice = decoder.takeSliced();
+        retainsInput |= refusedIsSlice;
+        return Status.BLOCKED;
+      }
+    }
+    retainsInput |= decoder.takeSliced();
+    if (decoder.error() != null) {
+      fail(decoder.error(), decoder.errorDetail());
+      return Status.ERROR;
+    }
+    return Status.OK;
+  }
+
+  private void consumeGreeting(ByteBuffer in) {
+    int n = Math.min(in.remaining(), GREETING_SIZE - greetingGot);
+    in.get(greeting, greetingGot, n);
+    greetingGot += n;
+    if (greetingGot >= 1 && greeting[0] != (byte) 0xff) {
+      fail(ProtocolError.ZMTP_UNSPECIFIED, "peer speaks unversioned ZMTP 1.0 (no FF signature); not supported");
+      return;
+    }
+    if (greetingGot < SIGNATURE_SIZE) {
+      return;
+    }
+    if ((greeting[9] & 1) == 0) {
+      fail(ProtocolError.ZMTP_UNSPECIFIED, "peer speaks unversioned ZMTP 1.0 (signature byte 9 has bit 0 clear); not supported");
+      return;
+    }
+    if (!sentMajor) {
+      sentMajor = true;
+      protocolOut.add(new byte[] {3});
+    }
+    if (greetingGot <= SIGNATURE_SIZE) {
+      return;
+    }
+    int major = greeting[10] & 0xff;
+    if (major < 3) {
+      String version = major == 0 ? "1.0" : major == 1 ? "2.0" : major + ".x";
+      fail(ProtocolError.ZMTP_UNSPECIFIED, "peer greeting announces ZMTP " + version + "; only 3.0 and above are supported");
+      return;
+    }
+    if (!sentRest) {
+      sentRest = true;
+      protocolOut.add(greetingRest());
+    }
+    if (greetingGot < GREETING_SIZE) {
+      return;
+    }
+    peerMinor = major == 3 && greeting[11] == 0 ? 0 : 1;
+    byte[] ours = mechanismField();
+    if (!Arrays.equals(greeting, 12, 32, ours, 0, 20)) {
+      fail(ProtocolError.ZMTP_MECHANISM_MISMATCH, "peer greeting asks for mechanism "
+          + new String(greeting, 12, 20, StandardCharsets.US_ASCII).replace("\0", "") + ", we use " + mechanism.name());
+      return;
+    }
+    phase = Phase.HANDSHAKE;
+    pumpMechanism();
+  }
+
+  private byte[] greetingRest() {
+    byte[] rest = new byte[GREETING_SIZE - SIGNATURE_SIZE - 1];
+    rest[0] = 1; // minor version
+    System.arraycopy(mechanismField(), 0, rest, 1, 20);
+    rest[21] = (byte) (options.asServer() ? 1 : 0);
+    return rest;
+  }
+
+  private byte[] mechanismField() {
+    byte[] field = new byte[20];
+    byte[] name = mechanism.name().getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, field, 0, Math.min(20, name.length));
+    return field;
+  }
+
+  private void pumpMechanism() {
+    byte[] cmd;
+    while ((cmd = mechanism.nextHandshakeCommand()) != null) {
+      queueCommand(cmd);
+    }
+    switch (mechanism.status()) {
+      case ERROR -> {
+        String reason = mechanism.errorReasonForPeer();
+        if (reason != null) {
+          byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+          int rl = Math.min(255, r.length);
+          byte[] body = new byte[7 + rl];
+          System.arraycopy(new byte[] {5, 'E', 'R', 'R', 'O', 'R'}, 0, body, 0, 6);
+          body[6] = (byte) rl;
+          System.arraycopy(r, 0, body, 7, rl);
+          queueCommand(body);
+        }
+        errorFromPeer = mechanism.errorFromPeer();
+        fail(mechanism.error(), mechanism.errorDetail());
+      }
+      case READY -> {
+        var props = mechanism.peerProperties();
+        byte[] type = props.get(ZmtpMetadata.SOCKET_TYPE);
+        SocketType peerType = type == null ? null : SocketType.fromWire(type, 0, type.length);
+        peer = new PeerInfo(peerType, peerMinor, ZmtpMetadata.peerRoutingId(props), props);
+        phase = Phase.TRAFFIC;
+      }
+      case HANDSHAKING -> { }
+    }
+  }
+
+  /** Returns false if the frame was refused by the sink or the connection failed. */
+  private boolean handle(Frame f, FrameSink sink) {
+    if (phase == Phase.HANDSHAKE) {
+      if (!f.isCommand()) {
+        fail(ProtocolError.ZMTP_UNEXPECTED_COMMAND, "peer sent a data frame before the handshake completed");
+        return false;
+      }
+      mechanism.processHandshakeCommand(f.array(), f.offset(), f.size());
+      pumpMechanism();
+      return phase != Phase.FAILED;
+    }
+    if (f.isCommand()) {
+      return handleCommand(f, sink);
+    }
+    if (wrapsFrames && (f = unwrap(f)) == null) {
+      return false;
+    }
+    if (!sink.offer(f)) {
+      refused = f;
+      return false;
+    }
+    return true;
+  }
+
+  private Frame unwrap(Frame f) {
+    Frame d = mechanism.decode(f);
+    if (d == null) {
+      fail(mechanism.error() == null ? ProtocolError.ZMTP_CRYPTOGRAPHIC : mechanism.error(), mechanism.errorDetail());
+    }
+    return d;
+  }
+
+  private boolean handleCommand(Frame f, FrameSink sink) {
+    byte[] a = f.array();
+    int off = f.offset();
+    int len = f.size();
+    if (len < 1 || len < 1 + (a[off] & 0xff)) {
+      fail(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, "command frame of " + len + " bytes is shorter than its name");
+      return false;
+    }
+    if (startsWith(a, off, len, PING)) {
+      if (len < PING.length + 2) {
+        fail(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, "PING command without a TTL");
+        return false;
+      }
+      int ttl = ((a[off + 5] & 0xff) << 8) | (a[off + 6] & 0xff);
+      lastPeerPingTtlMillis = ttl * 100L;
+      int ctx = Math.min(len - PING.length - 2, MAX_PING_CONTEXT);
+      byte[] pong = new byte[PONG.length + ctx];
+      System.arraycopy(PONG, 0, pong, 0, PONG.length);
+      System.arraycopy(a, off + PING.length + 2, pong, PONG.length, ctx);
+      queueCommand(pong);
+      return true;
+    }
+    if (startsWith(a, off, len, SUBSCRIBE)) {
+      return deliverSubscription(f, sink, SUBSCRIBE.length, (byte) 1, Frame.SUBSCRIBE);
+    }
+    if (startsWith(a, off, len, CANCEL)) {
+      return deliverSubscription(f, sink, CANCEL.length, (byte) 0, Frame.CANCEL);
+    }
+    if (wrapsFrames) {
+      Frame d = unwrap(f);
+      if (d == null) {
+        return false;
+      }
+      if (d != f && !sink.offer(d)) {
+        refused = d;
+        return false;
+      }
+    }
+    return true; // PONG and unknown commands: traffic only, as libzmq
+  }
+
+  private boolean deliverSubscription(Frame f, FrameSink sink, int nameLen, byte legacy, int flag) {
+    int topic = f.size() - nameLen;
+    byte[] b = new byte[1 + topic];
+    b[0] = legacy;
+    System.arraycopy(f.array(), f.offset() + nameLen, b, 1, topic);
+    Frame sub = Frame.wrap(b, flag);
+    if (!sink.offer(sub)) {
+      refused = sub;
+      return false;
+    }
+    return true;
+  }
+
+  private static boolean startsWith(byte[] a, int off, int len, byte[] prefix) {
+    return len >= prefix.length && Arrays.equals(a, off, off + prefix.length, prefix, 0, prefix.length);
+  }
+
+  private void fail(ProtocolError e, String detail) {
+    if (phase != Phase.FAILED) {
+      phase = Phase.FAILED;
+      error = e;
+      errorDetail = detail;
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /**
+   * True iff frames handed to the sink during the last {@link #consume} (or a refused frame kept for
+   * the next call) point into the input's backing array: the caller must then read into a fresh
+   * buffer rather than overwrite that one.
+   */
+  public boolean retainsInput() {
+    return retainsInput;
+  }
+
+  public boolean handshakeComplete() {
+    return phase == Phase.TRAFFIC;
+  }
+
+  /** The peer as the handshake described it; null before the handshake completes. */
+  public PeerInfo peer() {
+    return peer;
+  }
+
+  /** Why the connection failed; null unless {@link Status#ERROR} was returned. */
+  public ProtocolError error() {
+    return error;
+  }
+
+  /** A readable reason for {@link #error()}, or the text of the peer's ERROR command. */
+  public String errorDetail() {
+    return errorDetail;
+  }
+
+  /** True if the failure is the peer's ERROR command rather than a fault we detected. */
+  public boolean errorFromPeer() {
+    return errorFromPeer;
+  }
+
+  /** The TTL of the peer's last PING in milliseconds, 0 if none. */
+  public long lastPeerPingTtlMillis() {
+    return lastPeerPingTtlMillis;
+  }
+
+  /** Whether any bytes were consumed since the last call; resets. Any traffic counts as life. */
+  public boolean sawTrafficSinceLastCheck() {
+    boolean s = sawTraffic;
+    sawTraffic = false;
+    return s;
+  }
+}

@@ -1,0 +1,125 @@
+package io.pekkozmq.engine.zmtp;
+
+import io.pekkozmq.engine.SocketType;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one {@link ZmtpConnection} needs to know about its own side.
+ *
+ * @param socketType sent as {@code Socket-Type}; the peer's type is checked against it
+ * @param routingId sent as {@code Identity} by REQ, DEALER and ROUTER (as libzmq does); null = empty
+ * @param asServer the greeting's as-server bit (the mechanism's server role)
+ * @param mechanism creates the security mechanism; {@link NullMechanism#FACTORY} by default
+ * @param maxMsgSize largest frame accepted from the peer in bytes, -1 = unlimited
+ * @param metadata application properties ({@code X-*}) added to READY, in insertion order
+ * @param copyThreshold received frames up to this size are copied out of the read buffer rather
+ *     than sliced, so a read buffer holding only small frames can be reused
+ */
+public record ZmtpOptions(
+    SocketType socketType,
+    byte[] routingId,
+    boolean asServer,
+    Mechanism.Factory mechanism,
+    long maxMsgSize,
+    Map<String, byte[]> metadata,
+    int copyThreshold) {
+
+  /** Default for {@link #copyThreshold}: a copy of up to 64 bytes costs less than pinning a 64 KiB read buffer. */
+  public static final int DEFAULT_COPY_THRESHOLD = 64;
+
+  public ZmtpOptions {
+    Objects.requireNonNull(socketType, "socketType");
+    Objects.requireNonNull(mechanism, "mechanism");
+    routingId = routingId == null ? new byte[0] : routingId.clone();
+    if (routingId.length > 255) {
+      throw new IllegalArgumentException("routing id is " + routingId.length + " bytes, at most 255 allowed");
+    }
+    if (copyThreshold < 0) {
+      throw new IllegalArgumentException("copyThreshold must be >= 0, was " + copyThreshold);
+    }
+    Map<String, byte[]> md = new LinkedHashMap<>();
+    if (metadata != null) {
+      for (Map.Entry<String, byte[]> e : metadata.entrySet()) {
+        String name = e.getKey();
+        if (!name.regionMatches(true, 0, "X-", 0, 2) || name.length() < 3) {
+          throw new IllegalArgumentException("application metadata '" + name + "' must be named X-<something>");
+        }
+        if (name.getBytes(StandardCharsets.US_ASCII).length > 255) {
+          throw new IllegalArgumentException("metadata name '" + name + "' is longer than 255 bytes");
+        }
+        md.put(name, e.getValue() == null ? new byte[0] : e.getValue().clone());
+      }
+    }
+    metadata = Collections.unmodifiableMap(md);
+  }
+
+  public static Builder builder(SocketType socketType) {
+    return new Builder(socketType);
+  }
+
+  /** A defensive copy of the routing id. */
+  @Override
+  public byte[] routingId() {
+    return routingId.clone();
+  }
+
+  byte[] routingIdUnsafe() {
+    return routingId;
+  }
+
+  public static final class Builder {
+    private final SocketType socketType;
+    private byte[] routingId;
+    private boolean asServer;
+    private Mechanism.Factory mechanism = NullMechanism.FACTORY;
+    private long maxMsgSize = -1;
+    private final Map<String, byte[]> metadata = new LinkedHashMap<>();
+    private int copyThreshold = DEFAULT_COPY_THRESHOLD;
+
+    private Builder(SocketType socketType) {
+      this.socketType = socketType;
+    }
+
+    public Builder routingId(byte[] id) {
+      this.routingId = id;
+      return this;
+    }
+
+    public Builder asServer(boolean asServer) {
+      this.asServer = asServer;
+      return this;
+    }
+
+    public Builder mechanism(Mechanism.Factory factory) {
+      this.mechanism = factory;
+      return this;
+    }
+
+    public Builder maxMsgSize(long bytes) {
+      this.maxMsgSize = bytes;
+      return this;
+    }
+
+    public Builder metadata(String name, byte[] value) {
+      metadata.put(name, value);
+      return this;
+    }
+
+    public Builder metadata(String name, String value) {
+      return metadata(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Builder copyThreshold(int bytes) {
+      this.copyThreshold = bytes;
+      return this;
+    }
+
+    public ZmtpOptions build() {
+      return new ZmtpOptions(socketType, routingId, asServer, mechanism, maxMsgSize, metadata, copyThreshold);
+    }
+  }
+}
