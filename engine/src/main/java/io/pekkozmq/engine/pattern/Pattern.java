@@ -55,6 +55,20 @@ public abstract class Pattern {
   /** A socket option changed (e.g. XPUB_WELCOME_MSG); most patterns ignore it. */
   public void optionChanged(String name) {}
 
+  /**
+   * ZMQ_SUBSCRIBE. SUB sends the subscription upstream; XPUB in manual mode subscribes the pipe
+   * of the last subscription message the user received (subscribe on its behalf). Others: EINVAL.
+   * OK or FAILED.
+   */
+  public int subscribe(byte[] topic) {
+    return fail(Errno.EINVAL);
+  }
+
+  /** ZMQ_UNSUBSCRIBE; as {@link #subscribe}. */
+  public int unsubscribe(byte[] topic) {
+    return fail(Errno.EINVAL);
+  }
+
   public Errno lastError() {
     return lastError;
   }

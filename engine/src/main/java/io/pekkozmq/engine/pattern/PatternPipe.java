@@ -28,6 +28,16 @@ public interface PatternPipe {
   boolean checkWrite();
 
   /**
+   * Whether one more message fits under the HWM, without recording anything (libzmq's
+   * check_hwm): XPUB_NODROP and ROUTER_MANDATORY ask this to choose between EAGAIN and dropping.
+   * The default asks {@link #checkWrite}, which is also correct (patterns tolerate the extra
+   * {@link Pattern#writeActivated} it may cause) but wakes the writer needlessly.
+   */
+  default boolean checkHwm() {
+    return checkWrite();
+  }
+
+  /**
    * Writes one frame. Returns false only for the first frame of a message when the pipe is full
    * (nothing is written then). Frames of a message become visible when the last (no MORE) is written.
    */
