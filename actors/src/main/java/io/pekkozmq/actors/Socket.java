@@ -1,0 +1,608 @@
+package io.pekkozmq.actors;
+
+import io.pekkozmq.actors.impl.EventSink;
+import io.pekkozmq.actors.impl.Inproc;
+import io.pekkozmq.actors.impl.io.IoThread;
+import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.actors.impl.session.Session;
+import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.actors.impl.transport.Endpoint;
+import io.pekkozmq.actors.impl.transport.Listener;
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.ZmqException;
+import io.pekkozmq.engine.event.EventType;
+import io.pekkozmq.engine.event.SocketEvent;
+import io.pekkozmq.engine.zmtp.PeerInfo;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * libzmq's socket_base_t as a typed actor: owns its listeners, sessions and pipes, runs the
+ * pattern (through its {@link SocketCore}), and handles bind, connect, unbind, disconnect,
+ * options, monitoring and close with LINGER.
+ *
+ * <p>The typed API: send {@link Command}s; replies arrive as {@link Reply}. To receive, send
+ * {@link StartReceiving} with a subscriber and an initial demand; the socket delivers
+ * {@link Delivery} batches of at most the outstanding demand, and the subscriber asks for more
+ * with {@link Request}. With no demand, messages stay in the pipes up to RCVHWM and then the
+ * peers are held back, so a slow subscriber never grows its own mailbox.
+ */
+public final class Socket extends AbstractBehavior<Socket.Command> {
+  /** Everything a socket understands. */
+  public interface Command {}
+
+  /** Replies to commands that take a {@code replyTo}. */
+  public sealed interface Reply permits Done, Bound, Failed, OptionValue {}
+
+  /** The command succeeded. */
+  public record Done() implements Reply {}
+
+  /** Bound; {@code endpoint} is the resolved address (LAST_ENDPOINT). */
+  public record Bound(String endpoint) implements Reply {}
+
+  /** The command failed; the exception names the problem. */
+  public record Failed(ZmqException error) implements Reply {}
+
+  /** The value of an option. */
+  public record OptionValue(Object value) implements Reply {}
+
+  public record Bind(String endpoint, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Connect(String endpoint, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Unbind(String endpoint, ActorRef<Reply> replyTo) implements Command {}
+
+  public record Disconnect(String endpoint, ActorRef<Reply> replyTo) implements Command {}
+
+  public record SetOption(ZmqOption option, Object value, ActorRef<Reply> replyTo) implements Command {}
+
+  public record GetOption(ZmqOption option, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * Sends a message. If the socket cannot take it now (HWM), it is held and sent when room frees
+   * up; {@code replyTo} (may be null) hears {@link Done} once it is queued, or {@link Failed}.
+   */
+  public record Send(Msg msg, ActorRef<Reply> replyTo) implements Command {}
+
+  /** Starts delivering received messages to {@code subscriber}, {@code demand} messages at first. */
+  public record StartReceiving(ActorRef<Delivery> subscriber, int demand) implements Command {}
+
+  /** The subscriber can take {@code n} more messages. */
+  public record Request(int n) implements Command {}
+
+  /** A batch of received messages, never more than the outstanding demand. */
+  public record Delivery(List<Msg> messages, ActorRef<Command> socket) {}
+
+  /** Subscribes an actor to this socket's monitor events matching {@code mask} (EventType bits). */
+  public record Monitor(ActorRef<SocketEvent> subscriber, long mask) implements Command {}
+
+  /** Ends a monitor subscription; the subscriber gets MONITOR_STOPPED. */
+  public record Unmonitor(ActorRef<SocketEvent> subscriber) implements Command {}
+
+  /** Closes the socket; replies at once, while pending messages linger in the background. */
+  public record Close(ActorRef<Reply> replyTo) implements Command {}
+
+  // ---- internal -----------------------------------------------------------------------------
+
+  private record AttachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated) implements Command {}
+
+  private record DetachPipe(Pipe.End end) implements Command {}
+
+  private record PeerKnown(Pipe.End end, PeerInfo peer) implements Command {}
+
+  private record ReadActivated(Pipe.End end) implements Command {}
+
+  private record WriteActivated(Pipe.End end) implements Command {}
+
+  private record Event(SocketEvent event) implements Command {}
+
+  /** From the context: an inproc peer connected to (or bound for) this socket. */
+  public record InprocAttach(Pipe.End end) implements Command {}
+
+  private enum LingerExpired implements Command { INSTANCE }
+
+  private record PendingSend(Msg msg, ActorRef<Reply> replyTo) {}
+
+  private static final int MAX_PENDING_SENDS = 10_000;
+
+  private final ActorContext<Command> ctx;
+  private final ActorRef<Command> self;
+  private final TimerScheduler<Command> timers;
+  private final ZeroMQ zmq;
+  private final SocketCore core;
+  private final SocketType type;
+  private final SocketOptions options;
+  private final EventSink events;
+  private final Session.SocketLink link;
+  private final Pipe.Listener pipeListener;
+
+  private final Map<String, ActorRef<Listener.Command>> listeners = new LinkedHashMap<>();
+  private final Map<String, List<ActorRef<Session.Command>>> connections = new HashMap<>();
+  private final Map<Pipe.End, ActorRef<Session.Command>> pipeSessions = new HashMap<>();
+  private final List<String> inprocBound = new ArrayList<>();
+  private final Map<String, List<Pipe.End>> inprocConnected = new HashMap<>();
+  private final Map<ActorRef<SocketEvent>, Long> monitors = new LinkedHashMap<>();
+  private final ArrayDeque<PendingSend> pendingSends = new ArrayDeque<>();
+
+  private ActorRef<Delivery> subscriber;
+  private long demand;
+  private boolean closing;
+  private int childrenAlive;
+
+  private Socket(ActorContext<Command> ctx, TimerScheduler<Command> timers, ZeroMQ zmq, SocketCore core,
+      SocketOptions options) {
+    super(ctx);
+    this.ctx = ctx;
+    this.self = ctx.getSelf();
+    this.timers = timers;
+    this.zmq = zmq;
+    this.core = core;
+    this.type = core.type();
+    this.options = options;
+    ActorRef<Command> me = self;
+    String socketId = core.id();
+    this.events = (t, v, l, r) -> me.tell(new Event(SocketEvent.of(t, v, l, r, socketId)));
+    this.link = new Session.SocketLink() {
+      @Override
+      public void attach(Pipe.End socketEnd, ActorRef<Session.Command> session) {
+        me.tell(new AttachPipe(socketEnd, session, false));
+      }
+
+      @Override
+      public void detach(Pipe.End socketEnd) {
+        me.tell(new DetachPipe(socketEnd));
+      }
+
+      @Override
+      public void peerKnown(Pipe.End socketEnd, PeerInfo peer) {
+        me.tell(new PeerKnown(socketEnd, peer));
+      }
+    };
+    this.pipeListener = new Pipe.Listener() {
+      @Override
+      public void readActivated(Pipe.End end) {
+        me.tell(new ReadActivated(end));
+      }
+
+      @Override
+      public void writeActivated(Pipe.End end) {
+        me.tell(new WriteActivated(end));
+      }
+    };
+  }
+
+  public static Behavior<Command> create(ZeroMQ zmq, SocketCore core, SocketOptions options) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new Socket(ctx, timers, zmq, core, options)));
+  }
+
+  @Override
+  public org.apache.pekko.actor.typed.javadsl.Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Bind.class, this::onBind)
+        .onMessage(Connect.class, this::onConnect)
+        .onMessage(Unbind.class, this::onUnbind)
+        .onMessage(Disconnect.class, this::onDisconnect)
+        .onMessage(SetOption.class, this::onSetOption)
+        .onMessage(GetOption.class, this::onGetOption)
+        .onMessage(Send.class, this::onSend)
+        .onMessage(StartReceiving.class, this::onStartReceiving)
+        .onMessage(Request.class, this::onRequest)
+        .onMessage(Monitor.class, this::onMonitor)
+        .onMessage(Unmonitor.class, this::onUnmonitor)
+        .onMessage(Close.class, this::onClose)
+        .onMessage(AttachPipe.class, this::onAttachPipe)
+        .onMessage(InprocAttach.class, a -> onAttachPipe(new AttachPipe(a.end(), null, false)))
+        .onMessage(DetachPipe.class, this::onDetachPipe)
+        .onMessage(PeerKnown.class, p -> this)
+        .onMessage(ReadActivated.class, this::onReadActivated)
+        .onMessage(WriteActivated.class, this::onWriteActivated)
+        .onMessage(Event.class, this::onEvent)
+        .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
+        .onSignal(Terminated.class, this::onChildStopped)
+        .onSignal(PostStop.class, s -> onPostStop())
+        .build();
+  }
+
+  // ---- bind / connect -----------------------------------------------------------------------
+
+  private Behavior<Command> onBind(Bind b) {
+    try {
+      checkOpen();
+      Endpoint ep = Endpoint.parse(b.endpoint(), true);
+      String uri = switch (ep.transport()) {
+        case INPROC -> bindInproc(ep);
+        case TCP, IPC -> bindNetwork(ep);
+      };
+      core.setLastEndpoint(uri);
+      reply(b.replyTo(), new Bound(uri));
+    } catch (ZmqException e) {
+      reply(b.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private String bindInproc(Endpoint ep) {
+    List<Pipe.End> pending = zmq.inproc().bind(ep.path(), self, type, options);
+    inprocBound.add(ep.path());
+    for (Pipe.End end : pending) attachPipe(end, null, false);
+    return ep.original();
+  }
+
+  private String bindNetwork(Endpoint ep) {
+    if (ep.transport() == Endpoint.Transport.IPC && ep.path().equals("*")) ep = ep.withGeneratedIpcPath();
+    ServerSocketChannel server;
+    try {
+      if (ep.transport() == Endpoint.Transport.IPC) {
+        Files.deleteIfExists(Path.of(ep.path())); // libzmq unlinks a stale socket file first
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+      } else {
+        server = ServerSocketChannel.open();
+      }
+      if (ep.transport() == Endpoint.Transport.TCP) {
+        server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
+      }
+      server.bind(ep.socketAddress(), 100);
+    } catch (BindException e) {
+      events.emit(EventType.BIND_FAILED, Errno.EADDRINUSE.code(), ep.original(), "");
+      throw new ZmqException(Errno.EADDRINUSE, "cannot bind to " + ep + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      events.emit(EventType.BIND_FAILED, Errno.EADDRNOTAVAIL.code(), ep.original(), "");
+      throw new ZmqException(Errno.EADDRNOTAVAIL, "cannot bind to " + ep + ": " + e.getMessage(), e);
+    }
+    String uri;
+    try {
+      uri = ep.transport() == Endpoint.Transport.IPC ? "ipc://" + ep.path()
+          : Endpoint.uriOf(ep.transport(), server.getLocalAddress());
+    } catch (IOException e) {
+      throw new ZmqException(Errno.EADDRNOTAVAIL, "cannot read the bound address of " + ep, e);
+    }
+    IoThread io = zmq.chooseIoThread(options.affinity);
+    ActorRef<Listener.Command> listener = ctx.spawnAnonymous(
+        Listener.create(io, server, ep, uri, type, options.copy(), link, events, () -> zmq.chooseIoThread(options.affinity)),
+        io.dispatcher());
+    ctx.watch(listener);
+    childrenAlive++;
+    listeners.put(uri, listener);
+    if (!uri.equals(ep.original())) listeners.put(ep.original(), listener);
+    events.emit(EventType.LISTENING, listeners.size(), uri, "");
+    return uri;
+  }
+
+  private Behavior<Command> onConnect(Connect c) {
+    try {
+      checkOpen();
+      Endpoint ep = Endpoint.parse(c.endpoint(), false);
+      if (ep.transport() == Endpoint.Transport.INPROC) {
+        connectInproc(ep);
+      } else {
+        connectNetwork(ep);
+      }
+      core.setLastEndpoint(ep.original());
+      reply(c.replyTo(), new Done());
+    } catch (ZmqException e) {
+      reply(c.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private void connectInproc(Endpoint ep) {
+    Pipe.End mine = zmq.inproc().connect(ep.path(), self, type, options);
+    inprocConnected.computeIfAbsent(ep.path(), k -> new ArrayList<>()).add(mine);
+    attachPipe(mine, null, true);
+  }
+
+  private void connectNetwork(Endpoint ep) {
+    IoThread io = zmq.chooseIoThread(options.affinity);
+    Pipe.End sessionEnd = null;
+    boolean upFront = !options.immediate && !needsPeerIdentityFirst();
+    Pipe pipe = null;
+    if (upFront) {
+      pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
+      sessionEnd = pipe.a();
+    }
+    ActorRef<Session.Command> session = ctx.spawnAnonymous(
+        Session.connecting(io, type, options.copy(), link, events, ep, sessionEnd), io.dispatcher());
+    ctx.watch(session);
+    childrenAlive++;
+    connections.computeIfAbsent(ep.original(), k -> new ArrayList<>()).add(session);
+    if (pipe != null) attachPipe(pipe.b(), session, true);
+  }
+
+  /** ROUTER and STREAM address peers by identity, so their pipes join after the handshake. */
+  private boolean needsPeerIdentityFirst() {
+    return type == SocketType.ROUTER || type == SocketType.STREAM;
+  }
+
+  private Behavior<Command> onUnbind(Unbind u) {
+    try {
+      checkOpen();
+      Endpoint ep = Endpoint.parse(u.endpoint(), true);
+      if (ep.transport() == Endpoint.Transport.INPROC) {
+        if (!inprocBound.remove(ep.path())) throw notFound(u.endpoint());
+        for (Pipe.End e : zmq.inproc().unbind(ep.path(), self)) dropPipe(e);
+      } else {
+        ActorRef<Listener.Command> l = listeners.remove(u.endpoint());
+        if (l == null) throw notFound(u.endpoint());
+        listeners.values().removeIf(x -> x.equals(l));
+        l.tell(new Listener.Term(0));
+      }
+      reply(u.replyTo(), new Done());
+    } catch (ZmqException e) {
+      reply(u.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onDisconnect(Disconnect d) {
+    try {
+      checkOpen();
+      Endpoint ep = Endpoint.parse(d.endpoint(), false);
+      if (ep.transport() == Endpoint.Transport.INPROC) {
+        List<Pipe.End> ends = inprocConnected.remove(ep.path());
+        if (ends == null) throw notFound(d.endpoint());
+        for (Pipe.End e : ends) dropPipe(e);
+      } else {
+        List<ActorRef<Session.Command>> sessions = connections.remove(d.endpoint());
+        if (sessions == null) throw notFound(d.endpoint());
+        for (ActorRef<Session.Command> s : sessions) {
+          s.tell(new Session.Term(0));
+          pipeSessions.entrySet().removeIf(en -> {
+            if (!en.getValue().equals(s)) return false;
+            dropPipe(en.getKey());
+            return true;
+          });
+        }
+      }
+      reply(d.replyTo(), new Done());
+    } catch (ZmqException e) {
+      reply(d.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private static ZmqException notFound(String endpoint) {
+    return new ZmqException(Errno.ENOENT, "endpoint '" + endpoint + "' is not bound or connected on this socket");
+  }
+
+  /** Takes a pipe out of the pattern at once: nothing more is sent there. */
+  private void dropPipe(Pipe.End end) {
+    end.closeWrite();
+    core.detachNow(end);
+  }
+
+  // ---- options ------------------------------------------------------------------------------
+
+  private Behavior<Command> onSetOption(SetOption s) {
+    try {
+      checkOpen();
+      core.withLock(() -> {
+        options.set(s.option(), s.value());
+        var po = core.patternOptions();
+        po.sendHwm = options.sndHwm;
+        po.recvHwm = options.rcvHwm;
+        po.routingId = options.routingId;
+        po.immediate = options.immediate;
+        po.conflate = options.conflate;
+      });
+      reply(s.replyTo(), new Done());
+    } catch (ZmqException e) {
+      reply(s.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onGetOption(GetOption g) {
+    try {
+      Object v = switch (g.option()) {
+        case LAST_ENDPOINT -> core.lastEndpoint();
+        case TYPE -> type.name();
+        default -> options.get(g.option());
+      };
+      reply(g.replyTo(), new OptionValue(v));
+    } catch (RuntimeException e) {
+      reply(g.replyTo(), new Failed(new ZmqException(Errno.EINVAL, e.getMessage())));
+    }
+    return this;
+  }
+
+  // ---- data from actors ---------------------------------------------------------------------
+
+  private Behavior<Command> onSend(Send s) {
+    if (closing) {
+      reply(s.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket is closed")));
+      return this;
+    }
+    if (!pendingSends.isEmpty()) {
+      queueSend(s);
+      return this;
+    }
+    Errno err = core.trySend(s.msg());
+    if (err == null) {
+      reply(s.replyTo(), new Done());
+    } else if (err == Errno.EAGAIN) {
+      queueSend(s);
+    } else {
+      reply(s.replyTo(), new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
+    }
+    return this;
+  }
+
+  private void queueSend(Send s) {
+    if (pendingSends.size() >= MAX_PENDING_SENDS) {
+      reply(s.replyTo(), new Failed(new ZmqException(Errno.EAGAIN,
+          type + " socket holds " + MAX_PENDING_SENDS + " unsent messages; wait for Done replies before sending more")));
+      return;
+    }
+    pendingSends.add(new PendingSend(s.msg(), s.replyTo()));
+  }
+
+  private void flushPendingSends() {
+    while (!pendingSends.isEmpty()) {
+      PendingSend p = pendingSends.peek();
+      Errno err = core.trySend(p.msg());
+      if (err == Errno.EAGAIN) return;
+      pendingSends.poll();
+      reply(p.replyTo(), err == null ? new Done() : new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
+    }
+  }
+
+  private Behavior<Command> onStartReceiving(StartReceiving r) {
+    subscriber = r.subscriber();
+    demand = Math.max(0, r.demand());
+    deliver();
+    return this;
+  }
+
+  private Behavior<Command> onRequest(Request r) {
+    demand += Math.max(0, r.n());
+    deliver();
+    return this;
+  }
+
+  private void deliver() {
+    if (subscriber == null || closing) return;
+    int batch = zmq.settings().deliveryBatch();
+    while (demand > 0) {
+      List<Msg> out = new ArrayList<>((int) Math.min(demand, 16));
+      int n = core.drain(out, (int) Math.min(demand, batch));
+      if (n == 0) return;
+      demand -= n;
+      subscriber.tell(new Delivery(out, self));
+    }
+  }
+
+  // ---- pipes --------------------------------------------------------------------------------
+
+  private Behavior<Command> onAttachPipe(AttachPipe a) {
+    if (closing) {
+      a.end().closeWrite();
+      return this;
+    }
+    attachPipe(a.end(), a.session(), a.locallyInitiated());
+    return this;
+  }
+
+  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated) {
+    end.setListener(pipeListener);
+    if (session != null) pipeSessions.put(end, session);
+    core.attach(end, locallyInitiated);
+    flushPendingSends();
+    deliver();
+  }
+
+  private Behavior<Command> onDetachPipe(DetachPipe d) {
+    pipeSessions.remove(d.end());
+    core.detach(d.end());
+    deliver();
+    return this;
+  }
+
+  private Behavior<Command> onReadActivated(ReadActivated r) {
+    core.readActivated(r.end());
+    deliver();
+    return this;
+  }
+
+  private Behavior<Command> onWriteActivated(WriteActivated w) {
+    core.writeActivated(w.end());
+    flushPendingSends();
+    return this;
+  }
+
+  // ---- monitor ------------------------------------------------------------------------------
+
+  private Behavior<Command> onMonitor(Monitor m) {
+    monitors.put(m.subscriber(), m.mask());
+    return this;
+  }
+
+  private Behavior<Command> onUnmonitor(Unmonitor u) {
+    if (monitors.remove(u.subscriber()) != null) {
+      u.subscriber().tell(SocketEvent.of(EventType.MONITOR_STOPPED, 0, "", "", core.id()));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onEvent(Event e) {
+    for (Map.Entry<ActorRef<SocketEvent>, Long> m : monitors.entrySet()) {
+      if (e.event().type().in(m.getValue())) m.getKey().tell(e.event());
+    }
+    return this;
+  }
+
+  // ---- close --------------------------------------------------------------------------------
+
+  private Behavior<Command> onClose(Close c) {
+    reply(c.replyTo(), new Done());
+    if (closing) return this;
+    closing = true;
+    for (PendingSend p : pendingSends) {
+      reply(p.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket closed before the message was queued")));
+    }
+    pendingSends.clear();
+    for (String name : inprocBound) zmq.inproc().unbind(name, self);
+    inprocBound.clear();
+    core.close();
+    int linger = options.linger;
+    for (ActorRef<Listener.Command> l : new java.util.HashSet<>(listeners.values())) l.tell(new Listener.Term(linger));
+    for (List<ActorRef<Session.Command>> ss : connections.values()) {
+      for (ActorRef<Session.Command> s : ss) s.tell(new Session.Term(linger));
+    }
+    if (childrenAlive == 0 || linger == 0) return stopNow();
+    if (linger > 0) timers.startSingleTimer(LingerExpired.INSTANCE, Duration.ofMillis(linger + 50L));
+    return this;
+  }
+
+  private Behavior<Command> onChildStopped(Terminated t) {
+    childrenAlive--;
+    listeners.values().removeIf(l -> l.equals(t.getRef()));
+    connections.values().forEach(list -> list.removeIf(s -> s.equals(t.getRef())));
+    return closing && childrenAlive <= 0 ? stopNow() : this;
+  }
+
+  private Behavior<Command> stopNow() {
+    return Behaviors.stopped();
+  }
+
+  private Behavior<Command> onPostStop() {
+    if (!core.isClosed()) {
+      core.close();
+      for (String name : inprocBound) zmq.inproc().unbind(name, self);
+    }
+    for (ActorRef<SocketEvent> m : monitors.keySet()) {
+      m.tell(SocketEvent.of(EventType.MONITOR_STOPPED, 0, "", "", core.id()));
+    }
+    monitors.clear();
+    zmq.socketStopped(core);
+    return this;
+  }
+
+  private void checkOpen() {
+    if (closing) throw new ZmqException(Errno.ETERM, type + " socket is closed");
+  }
+
+  private static void reply(ActorRef<Reply> to, Reply r) {
+    if (to != null) to.tell(r);
+  }
+}

@@ -1,0 +1,203 @@
+package io.pekkozmq.actors;
+
+import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.ZmqException;
+import io.pekkozmq.engine.event.SocketEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The blocking facade over one socket actor, for code outside actors. Unlike a libzmq socket it is
+ * safe to use from several threads at once. A blocked call ends cleanly with EINTR when its thread
+ * is interrupted; the socket and context stay usable.
+ *
+ * <p>Send and receive go straight to the socket's data plane (no actor message per message);
+ * bind, connect, options and close are round trips to the socket actor.
+ */
+public final class ZSocket implements AutoCloseable {
+  private final ZeroMQ zmq;
+  private final SocketCore core;
+  private final ActorRef<Socket.Command> actor;
+
+  ZSocket(ZeroMQ zmq, SocketCore core, ActorRef<Socket.Command> actor) {
+    this.zmq = zmq;
+    this.core = core;
+    this.actor = actor;
+  }
+
+  public SocketType type() {
+    return core.type();
+  }
+
+  /** The socket actor, for the typed API. */
+  public ActorRef<Socket.Command> actor() {
+    return actor;
+  }
+
+  /** The data plane, for stream stages and pollers in this project. */
+  public SocketCore core() {
+    return core;
+  }
+
+  // ---- endpoints ----------------------------------------------------------------------------
+
+  /** Binds and returns the resolved endpoint (e.g. the port chosen for {@code tcp://127.0.0.1:*}). */
+  public String bind(String endpoint) {
+    Socket.Reply r = zmq.ask(actor, to -> new Socket.Bind(endpoint, to));
+    if (r instanceof Socket.Bound b) return b.endpoint();
+    throw failure(r);
+  }
+
+  public void connect(String endpoint) {
+    done(zmq.ask(actor, to -> new Socket.Connect(endpoint, to)));
+  }
+
+  public void unbind(String endpoint) {
+    done(zmq.ask(actor, to -> new Socket.Unbind(endpoint, to)));
+  }
+
+  public void disconnect(String endpoint) {
+    done(zmq.ask(actor, to -> new Socket.Disconnect(endpoint, to)));
+  }
+
+  // ---- options ------------------------------------------------------------------------------
+
+  public void setOption(ZmqOption option, Object value) {
+    done(zmq.ask(actor, to -> new Socket.SetOption(option, value, to)));
+    if (option == ZmqOption.SNDTIMEO) sndTimeo = null;
+    if (option == ZmqOption.RCVTIMEO) rcvTimeo = null;
+  }
+
+  public Object getOption(ZmqOption option) {
+    Socket.Reply r = zmq.ask(actor, to -> new Socket.GetOption(option, to));
+    if (r instanceof Socket.OptionValue v) return v.value();
+    throw failure(r);
+  }
+
+  public String lastEndpoint() {
+    return core.lastEndpoint();
+  }
+
+  /** Subscribes an actor to this socket's monitor events (see {@link Socket.Monitor}). */
+  public void monitor(ActorRef<SocketEvent> subscriber, long mask) {
+    actor.tell(new Socket.Monitor(subscriber, mask));
+  }
+
+  // ---- sending ------------------------------------------------------------------------------
+
+  /** Sends, waiting as SNDTIMEO says (-1: until there is room). Throws EAGAIN on timeout. */
+  public void send(Msg msg) {
+    int timeout = (int) getCachedSendTimeout();
+    if (!core.send(msg, timeout)) {
+      throw new ZmqException(Errno.EAGAIN, "send timed out after " + timeout + " ms on " + type() + " socket");
+    }
+  }
+
+  /** Sends, waiting at most {@code timeout}; returns false if there was no room in time. */
+  public boolean send(Msg msg, Duration timeout) {
+    return core.send(msg, Math.max(0, timeout.toMillis()));
+  }
+
+  /** Sends without waiting; returns false if there is no room now (EAGAIN). */
+  public boolean trySend(Msg msg) {
+    return core.send(msg, 0);
+  }
+
+  public void send(String text) {
+    send(Msg.ofStrings(text));
+  }
+
+  public void send(byte[] data) {
+    send(Msg.of(Frame.wrap(data)));
+  }
+
+  // ---- receiving ----------------------------------------------------------------------------
+
+  /** Receives, waiting as RCVTIMEO says (-1: forever). Throws EAGAIN on timeout. */
+  public Msg recv() {
+    int timeout = (int) getCachedRecvTimeout();
+    Msg m = core.recv(timeout);
+    if (m == null) throw new ZmqException(Errno.EAGAIN, "receive timed out after " + timeout + " ms on " + type() + " socket");
+    return m;
+  }
+
+  /** Receives, waiting at most {@code timeout}; null if nothing came. */
+  public Msg recv(Duration timeout) {
+    return core.recv(Math.max(0, timeout.toMillis()));
+  }
+
+  /** Receives without waiting; null if nothing is there. */
+  public Msg tryRecv() {
+    return core.recv(0);
+  }
+
+  public String recvString() {
+    return recv().first().text();
+  }
+
+  public String recvString(Duration timeout) {
+    Msg m = recv(timeout);
+    return m == null ? null : new String(m.first().toByteArray(), StandardCharsets.UTF_8);
+  }
+
+  // ---- close --------------------------------------------------------------------------------
+
+  /** Closes at once; queued messages linger in the background as LINGER says. */
+  @Override
+  public void close() {
+    if (core.isClosed()) return;
+    actor.tell(new Socket.Close(null));
+  }
+
+  /** Closes and waits until the socket has finished lingering (at most {@code timeout}). */
+  public boolean closeAndWait(Duration timeout) {
+    close();
+    try {
+      zmq.whenStopped(core).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private long getCachedSendTimeout() {
+    return ((Number) getOptionCached(ZmqOption.SNDTIMEO)).longValue();
+  }
+
+  private long getCachedRecvTimeout() {
+    return ((Number) getOptionCached(ZmqOption.RCVTIMEO)).longValue();
+  }
+
+  private volatile Object sndTimeo;
+  private volatile Object rcvTimeo;
+
+  private Object getOptionCached(ZmqOption o) {
+    Object v = o == ZmqOption.SNDTIMEO ? sndTimeo : rcvTimeo;
+    if (v == null) {
+      v = getOption(o);
+      if (o == ZmqOption.SNDTIMEO) sndTimeo = v; else rcvTimeo = v;
+    }
+    return v;
+  }
+
+  private static void done(Socket.Reply r) {
+    if (!(r instanceof Socket.Done)) throw failure(r);
+  }
+
+  private static ZmqException failure(Socket.Reply r) {
+    if (r instanceof Socket.Failed f) {
+      // rethrow with the caller's stack, keeping the message that names the problem
+      return new ZmqException(f.error().errno(), f.error().getMessage().replaceAll(" \\([A-Z]+: [^)]*\\)$", ""), f.error());
+    }
+    return new ZmqException(Errno.EINVAL, "unexpected reply " + r);
+  }
+}

@@ -1,0 +1,177 @@
+package io.pekkozmq.actors;
+
+import com.typesafe.config.Config;
+import io.pekkozmq.actors.impl.Inproc;
+import io.pekkozmq.actors.impl.io.IoThread;
+import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.pattern.PatternOptions;
+import io.pekkozmq.engine.pattern.Patterns;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+
+/**
+ * The ZeroMQ context (libzmq's ctx_t) as a Pekko Extension: {@code ZeroMQ.get(system)}. It owns
+ * the I/O threads and the inproc registry and creates sockets. For plain Java without an actor
+ * system, use {@link ZContext}.
+ */
+public final class ZeroMQ implements Extension {
+  /** Settings from {@code pekko-zmq} in the configuration. */
+  public record Settings(int ioThreads, int ioThroughput, String socketDispatcher, Duration maxTermination,
+      Duration commandTimeout, int deliveryBatch, Config socketDefaults) {
+    static Settings from(Config root) {
+      Config c = root.getConfig("pekko-zmq");
+      return new Settings(c.getInt("io-threads"), c.getInt("io-throughput"), c.getString("socket-dispatcher"),
+          c.getDuration("max-termination"), c.getDuration("command-timeout"), c.getInt("delivery-batch"),
+          c.getConfig("socket"));
+    }
+  }
+
+  private static final ExtensionId<ZeroMQ> ID = new ExtensionId<>() {
+    @Override
+    public ZeroMQ createExtension(ActorSystem<?> system) {
+      return new ZeroMQ(system);
+    }
+  };
+
+  private static final AtomicInteger CONTEXTS = new AtomicInteger();
+
+  private final ActorSystem<?> system;
+  private final Settings settings;
+  private final List<IoThread> ioThreads = new ArrayList<>();
+  private final Inproc inproc = new Inproc();
+  private final Map<SocketCore, ActorRef<Socket.Command>> sockets = new ConcurrentHashMap<>();
+  private final Map<SocketCore, CompletableFuture<Void>> stopped = new ConcurrentHashMap<>();
+  private final AtomicLong socketIds = new AtomicLong();
+  private volatile boolean terminated;
+
+  private ZeroMQ(ActorSystem<?> system) {
+    this.system = system;
+    this.settings = Settings.from(system.settings().config());
+    if (settings.ioThreads() < 1) {
+      throw new IllegalArgumentException("pekko-zmq.io-threads must be at least 1, got " + settings.ioThreads());
+    }
+    int ctx = CONTEXTS.incrementAndGet();
+    for (int i = 0; i < settings.ioThreads(); i++) {
+      ioThreads.add(IoThread.start(system, "pekko-zmq-io-" + ctx + "-" + i, settings.ioThroughput()));
+    }
+    system.getWhenTerminated().whenComplete((d, t) -> ioThreads.forEach(IoThread::stop));
+  }
+
+  /** The context of this actor system. */
+  public static ZeroMQ get(ActorSystem<?> system) {
+    return ID.apply(system);
+  }
+
+  public ActorSystem<?> system() {
+    return system;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** A new socket, usable both through its actor and through the blocking facade. */
+  public ZSocket socket(SocketType type) {
+    if (terminated) {
+      throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.ETERM, "the context is terminated");
+    }
+    SocketOptions options = SocketOptions.fromConfig(settings.socketDefaults());
+    PatternOptions po = new PatternOptions();
+    po.sendHwm = options.sndHwm;
+    po.recvHwm = options.rcvHwm;
+    String id = type.name().toLowerCase() + "-" + socketIds.incrementAndGet();
+    SocketCore core = new SocketCore(id, type, Patterns.create(type, po), po);
+    stopped.put(core, new CompletableFuture<>());
+    ActorRef<Socket.Command> ref = system.systemActorOf(Socket.create(this, core, options), "pzmq-" + id,
+        DispatcherSelector.fromConfig(settings.socketDispatcher()));
+    sockets.put(core, ref);
+    return new ZSocket(this, core, ref);
+  }
+
+  /** A new socket for actor users: its typed reference. */
+  public ActorRef<Socket.Command> socketActor(SocketType type) {
+    return socket(type).actor();
+  }
+
+  /** Chooses the least loaded I/O thread among those allowed by {@code affinity} (0: any). */
+  public IoThread chooseIoThread(long affinity) {
+    IoThread best = null;
+    for (int i = 0; i < ioThreads.size(); i++) {
+      if (affinity != 0 && (affinity & (1L << i)) == 0) continue;
+      IoThread t = ioThreads.get(i);
+      if (best == null || t.loop().load() < best.loop().load()) best = t;
+    }
+    return best != null ? best : ioThreads.get(0);
+  }
+
+  public Inproc inproc() {
+    return inproc;
+  }
+
+  void socketStopped(SocketCore core) {
+    sockets.remove(core);
+    CompletableFuture<Void> f = stopped.remove(core);
+    if (f != null) f.complete(null);
+  }
+
+  /** Completes when the socket's actor has stopped (after linger). */
+  CompletableFuture<Void> whenStopped(SocketCore core) {
+    CompletableFuture<Void> f = stopped.get(core);
+    return f == null ? CompletableFuture.completedFuture(null) : f;
+  }
+
+  /**
+   * Closes every socket (honouring LINGER) and waits for them, but never longer than
+   * {@code pekko-zmq.max-termination}: sockets still lingering then are stopped. Never hangs.
+   */
+  public void terminate() {
+    terminated = true;
+    long deadline = System.nanoTime() + settings.maxTermination().toNanos();
+    List<CompletableFuture<Void>> waits = new ArrayList<>();
+    for (Map.Entry<SocketCore, ActorRef<Socket.Command>> e : sockets.entrySet()) {
+      waits.add(whenStopped(e.getKey()));
+      e.getValue().tell(new Socket.Close(null));
+    }
+    try {
+      CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]))
+          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (Exception timedOutOrInterrupted) {
+      // max-termination reached: whatever still lingers is dropped when the system stops
+      if (timedOutOrInterrupted instanceof InterruptedException) Thread.currentThread().interrupt();
+    }
+  }
+
+  public boolean isTerminated() {
+    return terminated;
+  }
+
+  /** Asks a socket actor and waits (facade use only: never from inside an actor). */
+  <R> R ask(ActorRef<Socket.Command> socket, java.util.function.Function<ActorRef<Socket.Reply>, Socket.Command> make) {
+    try {
+      @SuppressWarnings("unchecked")
+      R r = (R) AskPattern.<Socket.Command, Socket.Reply>ask(socket, make::apply, settings.commandTimeout(), system.scheduler())
+          .toCompletableFuture().get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      return r;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.EINTR, "interrupted while waiting for the socket");
+    } catch (Exception e) {
+      throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.ETERM,
+          "the socket did not answer within " + settings.commandTimeout() + " (closed or context terminated)", e);
+    }
+  }
+}

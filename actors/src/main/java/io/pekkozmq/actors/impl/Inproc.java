@@ -1,0 +1,80 @@
+package io.pekkozmq.actors.impl;
+
+import io.pekkozmq.actors.Socket;
+import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.ZmqException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/**
+ * The context's inproc endpoint registry (libzmq's ctx_t endpoints and pending connections).
+ * Connect and bind work in either order: a connect before the bind gets its pipe at once, so
+ * messages queue, and the binder adopts the pipe when it binds.
+ *
+ * <p>HWM: as in libzmq, an inproc pipe holds the sender's SNDHWM plus the receiver's RCVHWM in
+ * each direction (unlimited if either is 0).
+ */
+public final class Inproc {
+  private record Binding(ActorRef<Socket.Command> socket, SocketType type, SocketOptions options) {}
+
+  private record Pending(Pipe.End binderEnd, SocketOptions connecterOptions, ActorRef<Socket.Command> connecter) {}
+
+  private final Map<String, Binding> bound = new HashMap<>();
+  private final Map<String, List<Pending>> pending = new HashMap<>();
+
+  /** Binds {@code name}; returns the binder's ends of pipes from connects that came first. */
+  public synchronized List<Pipe.End> bind(String name, ActorRef<Socket.Command> socket, SocketType type, SocketOptions o) {
+    if (bound.containsKey(name)) {
+      throw new ZmqException(Errno.EADDRINUSE, "inproc://" + name + " is already bound");
+    }
+    bound.put(name, new Binding(socket, type, o.copy()));
+    List<Pipe.End> ends = new ArrayList<>();
+    List<Pending> waiting = pending.remove(name);
+    if (waiting != null) {
+      for (Pending p : waiting) {
+        // now that both sides are known, the HWMs are the sums (libzmq's set_hwms on bind)
+        p.binderEnd().setOutboundHwm(sum(o.sndHwm, p.connecterOptions().rcvHwm));
+        p.binderEnd().peer().setOutboundHwm(sum(p.connecterOptions().sndHwm, o.rcvHwm));
+        p.binderEnd().setRoutingId(p.connecterOptions().routingId);
+        p.binderEnd().peer().setRoutingId(o.routingId);
+        ends.add(p.binderEnd());
+      }
+    }
+    return ends;
+  }
+
+  /** Connects to {@code name}; returns the connecter's end (attach it to the connecter's socket). */
+  public synchronized Pipe.End connect(String name, ActorRef<Socket.Command> socket, SocketType type, SocketOptions o) {
+    Binding b = bound.get(name);
+    if (b == null) {
+      // the binder's HWMs are not known yet: its own for now, the sums once it binds
+      Pipe pipe = Pipe.create(o.sndHwm, o.rcvHwm); // a: connecter, b: future binder
+      pipe.a().setRoutingId(new byte[0]);
+      pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new Pending(pipe.b(), o.copy(), socket));
+      return pipe.a();
+    }
+    Pipe pipe = Pipe.create(sum(o.sndHwm, b.options().rcvHwm), sum(b.options().sndHwm, o.rcvHwm));
+    pipe.a().setRoutingId(b.options().routingId);
+    pipe.b().setRoutingId(o.routingId);
+    b.socket().tell(new Socket.InprocAttach(pipe.b()));
+    return pipe.a();
+  }
+
+  /** Removes the binding; returns nothing to drop beyond what the socket tracks itself. */
+  public synchronized List<Pipe.End> unbind(String name, ActorRef<Socket.Command> socket) {
+    Binding b = bound.get(name);
+    if (b != null && b.socket().equals(socket)) bound.remove(name);
+    return List.of();
+  }
+
+  /** libzmq's rule: the sum of both sides' HWMs, or no limit if either side has none. */
+  private static long sum(int senderHwm, int receiverHwm) {
+    return senderHwm != 0 && receiverHwm != 0 ? (long) senderHwm + receiverHwm : 0;
+  }
+}

@@ -1,0 +1,380 @@
+package io.pekkozmq.actors.impl.engine;
+
+import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.EventSink;
+import io.pekkozmq.actors.impl.io.IoHandler;
+import io.pekkozmq.actors.impl.io.IoThread;
+import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.event.EventType;
+import io.pekkozmq.engine.zmtp.FrameSink;
+import io.pekkozmq.engine.zmtp.FrameSource;
+import io.pekkozmq.engine.zmtp.PeerInfo;
+import io.pekkozmq.engine.zmtp.ProtocolError;
+import io.pekkozmq.engine.zmtp.ZmtpConnection;
+import io.pekkozmq.engine.zmtp.ZmtpOptions;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * libzmq's zmtp_engine: drives one {@link ZmtpConnection} over one channel. Runs on an I/O thread's
+ * dispatcher, so readiness callbacks ({@link #ready}) and actor messages share one thread.
+ *
+ * <p>Data path: one read takes up to 64 KiB; the codec slices frames out of it into the inbound
+ * pipe, which is flushed once per read. Outbound, the codec pulls frames from the pipe into one
+ * reused 64 KiB buffer and the engine makes one write per buffer. No actor message is sent per
+ * frame: the pipe wakes this actor ({@link ActivateRead}) only after it found the pipe empty, and
+ * wakes it ({@link ActivateWrite}) only after it found the inbound pipe full.
+ */
+public final class Engine extends AbstractBehavior<Engine.Command> implements IoHandler, FrameSink, FrameSource {
+  public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, HeartbeatTick, StopNow {}
+
+  /** The session hands over the pipe end to read outbound and write inbound messages. */
+  public record Attach(Pipe.End pipe) implements Command {}
+
+  /** The outbound pipe has messages again. */
+  public enum ActivateRead implements Command { INSTANCE }
+
+  /** The inbound pipe has room again. */
+  public enum ActivateWrite implements Command { INSTANCE }
+
+  /** Stop: at once, or after sending what the pipe still holds (linger is the session's timer). */
+  public record Close(boolean drain) implements Command {}
+
+  private enum HandshakeTimeout implements Command { INSTANCE }
+
+  private enum HeartbeatTick implements Command { INSTANCE }
+
+  /** Readiness handling ended the connection; stop from inside the actor. */
+  private enum StopNow implements Command { INSTANCE }
+
+  /** Why an engine stopped, reported to its session. */
+  public enum Outcome { HANDSHAKE_FAILED, DISCONNECTED, CLOSED }
+
+  /** What the engine tells its session. */
+  public interface Owner {
+    void handshakeSucceeded(ActorRef<Command> engine, PeerInfo peer);
+
+    void engineStopped(ActorRef<Command> engine, Outcome outcome, String reason);
+  }
+
+  private static final int READ_SIZE = 64 * 1024;
+  private static final int WRITE_SIZE = 64 * 1024;
+  private static final int MAX_WRITES_PER_TURN = 32;
+
+  private final ActorContext<Command> ctx;
+  /** Kept so readiness callbacks, which run outside message handling, never touch ctx. */
+  private final ActorRef<Command> self;
+  private final TimerScheduler<Command> timers;
+  private final IoThread io;
+  private final SocketChannel channel;
+  private final ZmtpConnection conn;
+  private final Owner owner;
+  private final EventSink events;
+  private final String local;
+  private final String remote;
+  private final long connectionId;
+  private final SocketOptions options;
+
+  private SelectionKey key;
+  private ByteBuffer readBuf = ByteBuffer.allocate(READ_SIZE);
+  private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(WRITE_SIZE);
+  private Pipe.End pipe;
+  private boolean handshakeDone;
+  /** The inbound pipe refused a frame: reading stops until ActivateWrite. */
+  private boolean inboundBlocked;
+  /** Closing with linger: stop once everything queued has been written. */
+  private boolean draining;
+  private boolean stopped;
+
+  private Engine(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, SocketChannel channel,
+      SocketType type, SocketOptions options, boolean asServer, Owner owner, EventSink events,
+      String local, String remote, long connectionId) {
+    super(ctx);
+    this.ctx = ctx;
+    this.self = ctx.getSelf();
+    this.timers = timers;
+    this.io = io;
+    this.channel = channel;
+    this.owner = owner;
+    this.events = events;
+    this.local = local;
+    this.remote = remote;
+    this.connectionId = connectionId;
+    this.options = options;
+    this.conn = new ZmtpConnection(zmtpOptions(type, options, asServer));
+    io.loop().adjustLoad(1);
+    try {
+      channel.configureBlocking(false);
+      key = io.loop().register(channel, SelectionKey.OP_READ, this);
+    } catch (IOException e) {
+      fail(Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
+      return;
+    }
+    if (options.handshakeIvl > 0) {
+      timers.startSingleTimer(HandshakeTimeout.INSTANCE, Duration.ofMillis(options.handshakeIvl));
+    }
+    writeOut();
+    if (stopped) self.tell(StopNow.INSTANCE);
+  }
+
+  public static Behavior<Command> create(IoThread io, SocketChannel channel, SocketType type, SocketOptions options,
+      boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
+        new Engine(ctx, timers, io, channel, type, options, asServer, owner, events, local, remote, connectionId)));
+  }
+
+  static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, boolean asServer) {
+    return ZmtpOptions.builder(type)
+        .routingId(o.routingId)
+        .asServer(asServer)
+        .maxMsgSize(o.maxMsgSize)
+        .build();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Attach.class, this::onAttach)
+        .onMessageEquals(ActivateRead.INSTANCE, this::onActivateRead)
+        .onMessageEquals(ActivateWrite.INSTANCE, this::onActivateWrite)
+        .onMessage(Close.class, this::onClose)
+        .onMessageEquals(HandshakeTimeout.INSTANCE, this::onHandshakeTimeout)
+        .onMessageEquals(HeartbeatTick.INSTANCE, () -> this)
+        .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
+        .onSignal(PostStop.class, s -> {
+          closeChannel();
+          return this;
+        })
+        .build();
+  }
+
+  private Behavior<Command> onAttach(Attach a) {
+    this.pipe = a.pipe();
+    pipe.setListener(new Pipe.Listener() {
+      @Override
+      public void readActivated(Pipe.End end) {
+        self.tell(ActivateRead.INSTANCE);
+      }
+
+      @Override
+      public void writeActivated(Pipe.End end) {
+        self.tell(ActivateWrite.INSTANCE);
+      }
+    });
+    pipe.setLegacySubscriptions(conn.peer() != null && conn.peer().minorVersion() == 0);
+    // Frames the codec held back while no pipe was attached go in now.
+    resumeInput();
+    writeOut();
+    return stoppedOrSame();
+  }
+
+  private Behavior<Command> onActivateRead() {
+    writeOut();
+    return stoppedOrSame();
+  }
+
+  private Behavior<Command> onActivateWrite() {
+    resumeInput();
+    return stoppedOrSame();
+  }
+
+  private Behavior<Command> onClose(Close c) {
+    if (!c.drain() || !handshakeDone || pipe == null) {
+      finish(Outcome.CLOSED, "closed by the socket");
+    } else {
+      draining = true;
+      writeOut();
+    }
+    return stoppedOrSame();
+  }
+
+  private Behavior<Command> onHandshakeTimeout() {
+    if (!handshakeDone) {
+      fail(Outcome.HANDSHAKE_FAILED, "handshake not completed within " + options.handshakeIvl + " ms");
+    }
+    return stoppedOrSame();
+  }
+
+  private Behavior<Command> stoppedOrSame() {
+    return stopped ? Behaviors.stopped() : this;
+  }
+
+  // ---- readiness (on this actor's thread) ---------------------------------------------------
+
+  @Override
+  public void ready(SelectionKey k) {
+    if (stopped) return;
+    if (k.isReadable()) readIn();
+    if (!stopped && k.isValid() && k.isWritable()) writeOut();
+    if (stopped) self.tell(StopNow.INSTANCE);
+  }
+
+  private void readIn() {
+    for (int i = 0; i < 4 && !inboundBlocked && !stopped; i++) {
+      int n;
+      try {
+        n = channel.read(readBuf);
+      } catch (IOException e) {
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage());
+        return;
+      }
+      if (n < 0) {
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, "peer closed the connection");
+        return;
+      }
+      if (n == 0) return;
+      consumeBuffered();
+      if (n < READ_SIZE / 2) return; // the socket is likely drained; let select tell us
+    }
+  }
+
+  /** Feeds readBuf's bytes to the codec and keeps what it could not take. */
+  private void consumeBuffered() {
+    readBuf.flip();
+    ZmtpConnection.Status st = conn.consume(readBuf, this);
+    if (conn.retainsInput()) {
+      // frames point into this buffer: never overwrite it
+      ByteBuffer fresh = ByteBuffer.allocate(READ_SIZE);
+      fresh.put(readBuf);
+      readBuf = fresh;
+    } else {
+      readBuf.compact();
+    }
+    if (pipe != null) pipe.flush();
+    if (!handshakeDone && conn.handshakeComplete()) onHandshake();
+    switch (st) {
+      case OK -> {}
+      case BLOCKED -> {
+        inboundBlocked = true;
+        setInterest(SelectionKey.OP_READ, false);
+      }
+      case ERROR -> {
+        ProtocolError err = conn.error();
+        if (!handshakeDone) {
+          events.emit(EventType.HANDSHAKE_FAILED_PROTOCOL, err.code(), local, remote);
+        }
+        writeOut(); // try to get an ERROR command out before closing
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED,
+            err + (conn.errorDetail() == null ? "" : ": " + conn.errorDetail()));
+        return;
+      }
+    }
+    if (conn.hasPendingOutput()) writeOut();
+  }
+
+  private void resumeInput() {
+    if (stopped) return;
+    inboundBlocked = false;
+    // even with no bytes left, the codec may hold the frame the pipe refused: offer it again
+    consumeBuffered();
+    if (!inboundBlocked && !stopped) setInterest(SelectionKey.OP_READ, true);
+  }
+
+  private void onHandshake() {
+    handshakeDone = true; // the handshake timer, if it fires, sees this and does nothing
+    events.emit(EventType.HANDSHAKE_SUCCEEDED, 0, local, remote);
+    owner.handshakeSucceeded(self, conn.peer());
+  }
+
+  private void writeOut() {
+    if (stopped) return;
+    for (int turn = 0; turn < MAX_WRITES_PER_TURN; turn++) {
+      boolean more = writeBuf.hasRemaining() && conn.produce(writeBuf, this);
+      if (writeBuf.position() == 0) {
+        setInterest(SelectionKey.OP_WRITE, false);
+        if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
+        return;
+      }
+      writeBuf.flip();
+      try {
+        channel.write(writeBuf);
+      } catch (IOException e) {
+        writeBuf.clear();
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage());
+        return;
+      }
+      writeBuf.compact();
+      if (writeBuf.position() > 0) {
+        setInterest(SelectionKey.OP_WRITE, true); // partial write: the kernel buffer is full
+        return;
+      }
+      if (!more) {
+        setInterest(SelectionKey.OP_WRITE, false);
+        if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
+        return;
+      }
+    }
+    self.tell(ActivateRead.INSTANCE); // yield to other work, then continue
+  }
+
+  // ---- FrameSink: decoded frames into the inbound pipe --------------------------------------
+
+  @Override
+  public boolean offer(Frame frame) {
+    if (pipe == null) return false;
+    return pipe.write(frame);
+  }
+
+  // ---- FrameSource: outbound frames from the pipe -------------------------------------------
+
+  @Override
+  public Frame poll() {
+    if (pipe == null) return null;
+    return pipe.read();
+  }
+
+  // ---- ending -------------------------------------------------------------------------------
+
+  private void setInterest(int op, boolean on) {
+    if (key == null || !key.isValid()) return;
+    int ops = key.interestOps();
+    int next = on ? (ops | op) : (ops & ~op);
+    if (next != ops) key.interestOps(next);
+  }
+
+  private void fail(Outcome outcome, String reason) {
+    if (stopped) return;
+    if (outcome != Outcome.CLOSED) {
+      if (outcome == Outcome.HANDSHAKE_FAILED && conn.error() == null) {
+        // libzmq: a failure during the handshake that is not a protocol error has no detail
+        events.emit(EventType.HANDSHAKE_FAILED_NO_DETAIL, 0, local, remote);
+      }
+      events.emit(EventType.DISCONNECTED, connectionId, local, remote);
+    }
+    finish(outcome, reason);
+  }
+
+  private void finish(Outcome outcome, String reason) {
+    if (stopped) return;
+    stopped = true;
+    if (pipe != null) pipe.setListener(null);
+    closeChannel();
+    owner.engineStopped(self, outcome, reason);
+  }
+
+  private void closeChannel() {
+    if (key != null) {
+      key.cancel();
+      key = null;
+      io.loop().adjustLoad(-1);
+    }
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // the connection is gone either way
+    }
+  }
+}

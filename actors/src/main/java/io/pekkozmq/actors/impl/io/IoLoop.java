@@ -1,0 +1,192 @@
+package io.pekkozmq.actors.impl.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * libzmq's io_thread_t: one platform thread that owns a NIO {@link Selector} and also executes the
+ * Pekko mailboxes of the actors bound to its dispatcher (listeners, connecters, sessions, engines).
+ *
+ * <p>{@link #execute} queues a task and wakes the selector only when the thread is (about to be)
+ * blocked in {@code select}, so a busy loop takes tasks without any syscall. Readiness is handled
+ * on the same thread as the actors' messages, so an engine reads and writes its channel without a
+ * thread hop.
+ */
+public final class IoLoop extends AbstractExecutorService {
+  private static final Logger log = LoggerFactory.getLogger(IoLoop.class);
+  private static final int TASKS_PER_SELECT = 256;
+
+  private final String name;
+  private final Selector selector;
+  private final MpscUnboundedXaddArrayQueue<Runnable> tasks = new MpscUnboundedXaddArrayQueue<>(1024);
+  /** True while the loop may block in select: a producer must then wake it. */
+  private final AtomicBoolean sleeping = new AtomicBoolean();
+  private final AtomicInteger load = new AtomicInteger();
+  private final Thread thread;
+  private volatile boolean stopping;
+  private volatile boolean terminated;
+
+  public IoLoop(String name) {
+    this.name = name;
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for " + name, e);
+    }
+    this.thread = new Thread(this::run, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Selector selector() {
+    return selector;
+  }
+
+  /** Whether the caller runs on this loop's thread (and may touch its selector). */
+  public boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  /** Number of live objects (listeners, engines) on this thread; used to choose the least loaded. */
+  public int load() {
+    return load.get();
+  }
+
+  public void adjustLoad(int delta) {
+    load.addAndGet(delta);
+  }
+
+  @Override
+  public void execute(Runnable task) {
+    if (terminated) {
+      throw new java.util.concurrent.RejectedExecutionException(name + " is stopped");
+    }
+    tasks.offer(task);
+    if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+      selector.wakeup();
+    }
+  }
+
+  private void run() {
+    try {
+      while (!stopping) {
+        int ran = runTasks();
+        sleeping.set(true);
+        if (!tasks.isEmpty() || ran == TASKS_PER_SELECT) {
+          sleeping.set(false);
+          selector.selectNow();
+        } else {
+          selector.select();
+          sleeping.set(false);
+        }
+        dispatchReady();
+      }
+    } catch (Throwable t) {
+      log.error("I/O thread {} died", name, t);
+    } finally {
+      terminated = true;
+      try {
+        for (SelectionKey k : selector.keys()) {
+          k.channel().close();
+        }
+        selector.close();
+      } catch (IOException ignored) {
+        // closing on the way out; nothing useful to report
+      }
+    }
+  }
+
+  private int runTasks() {
+    int n = 0;
+    Runnable r;
+    while (n < TASKS_PER_SELECT && (r = tasks.poll()) != null) {
+      n++;
+      try {
+        r.run();
+      } catch (Throwable t) {
+        log.error("task failed on {}", name, t);
+      }
+    }
+    return n;
+  }
+
+  private void dispatchReady() {
+    Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+    while (it.hasNext()) {
+      SelectionKey key = it.next();
+      it.remove();
+      if (!key.isValid()) continue;
+      try {
+        ((IoHandler) key.attachment()).ready(key);
+      } catch (CancelledKeyException ignored) {
+        // the handler closed its own channel while handling readiness
+      } catch (Throwable t) {
+        log.error("I/O handler failed on {}", name, t);
+      }
+    }
+  }
+
+  /**
+   * Registers a channel with this loop's selector; only on the loop's thread. A channel whose key
+   * was just cancelled (a connecter handing its channel to an engine) can be registered again only
+   * after the selector has flushed its cancelled keys, so that is done first when needed.
+   */
+  public java.nio.channels.SelectionKey register(java.nio.channels.SelectableChannel ch, int ops, IoHandler handler)
+      throws IOException {
+    try {
+      return ch.register(selector, ops, handler);
+    } catch (CancelledKeyException e) {
+      selector.selectNow(); // ready keys it finds stay in selectedKeys for the loop's next pass
+      return ch.register(selector, ops, handler);
+    }
+  }
+
+  /** Stops the loop; channels still registered are closed. */
+  @Override
+  public void shutdown() {
+    // The dispatcher calls this when it has been idle; the loop lives until the context stops it.
+  }
+
+  public void stop() {
+    stopping = true;
+    selector.wakeup();
+  }
+
+  @Override
+  public List<Runnable> shutdownNow() {
+    stop();
+    return List.of();
+  }
+
+  @Override
+  public boolean isShutdown() {
+    return stopping;
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return terminated;
+  }
+
+  @Override
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    thread.join(unit.toMillis(timeout));
+    return terminated;
+  }
+}

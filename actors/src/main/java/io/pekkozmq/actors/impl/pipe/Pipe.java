@@ -1,0 +1,335 @@
+package io.pekkozmq.actors.impl.pipe;
+
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.pattern.PatternPipe;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jctools.queues.SpscUnboundedArrayQueue;
+
+/**
+ * libzmq's pipe_t pair: two ends, each the writer of one lock-free single-producer /
+ * single-consumer queue and the reader of the other.
+ *
+ * <p>Data never travels as actor messages. Control does, and only on transitions: when a reader
+ * finds its queue empty it marks itself asleep and the writer's next {@link End#flush} calls
+ * {@link Listener#readActivated} once (libzmq's activate_read); when a writer finds the queue at
+ * HWM it marks itself waiting and the reader calls {@link Listener#writeActivated} once the queue
+ * has drained to the low-water mark (activate_write). Each end's owner turns those calls into an
+ * actor message to itself.
+ *
+ * <p>Messages are atomic: frames of an unfinished message are staged on the writer's side and
+ * published together with the last one. HWM counts messages, as libzmq's does; 0 means no limit.
+ * Each end is used by one thread at a time (its owner's), which is what makes the queues SPSC.
+ */
+public final class Pipe {
+  /** Callbacks to an end's owner. Called on the peer's thread: implementations only send a message. */
+  public interface Listener {
+    /** The end that reported no message now has one (or its peer closed). */
+    void readActivated(End end);
+
+    /** The end that reported full now has room. */
+    void writeActivated(End end);
+  }
+
+  private static final Frame[] NO_FRAMES = new Frame[0];
+
+  private final End a;
+  private final End b;
+
+  private Pipe(long hwmAtoB, long hwmBtoA) {
+    Direction ab = new Direction(hwmAtoB);
+    Direction ba = new Direction(hwmBtoA);
+    this.a = new End("a", ba, ab);
+    this.b = new End("b", ab, ba);
+    a.peer = b;
+    b.peer = a;
+  }
+
+  /** A pipe whose end {@code a} may queue {@code hwmAtoB} messages towards {@code b}, and back. */
+  public static Pipe create(long hwmAtoB, long hwmBtoA) {
+    return new Pipe(hwmAtoB, hwmBtoA);
+  }
+
+  public End a() {
+    return a;
+  }
+
+  public End b() {
+    return b;
+  }
+
+  /** libzmq's watermark rule: reactivate the writer when the queue has drained this far. */
+  static long lowWater(long hwm) {
+    final long maxDelta = 1024;
+    return hwm > maxDelta * 2 ? hwm - maxDelta : (hwm + 1) / 2;
+  }
+
+  /** One direction of the pipe. */
+  static final class Direction {
+    final SpscUnboundedArrayQueue<Frame> queue = new SpscUnboundedArrayQueue<>(256);
+    /** Whole messages published by the writer; written by the writer only. */
+    final AtomicLong published = new AtomicLong();
+    /** Whole messages taken by the reader; written by the reader only. */
+    final AtomicLong consumed = new AtomicLong();
+    final AtomicBoolean readerAsleep = new AtomicBoolean();
+    final AtomicBoolean writerWaiting = new AtomicBoolean();
+    volatile long hwm;
+    volatile long lwm;
+    /** Set by the writer when it will write no more (libzmq's delimiter). */
+    volatile boolean writerClosed;
+
+    Direction(long hwm) {
+      setHwm(hwm);
+    }
+
+    void setHwm(long hwm) {
+      this.hwm = Math.max(0, hwm);
+      this.lwm = lowWater(this.hwm);
+    }
+
+    long depth() {
+      return published.get() - consumed.get();
+    }
+  }
+
+  /** One end of the pipe; see the class comment for its threading contract. */
+  public static final class End implements PatternPipe {
+    private final String side;
+    private final Direction in;
+    private final Direction out;
+    private End peer;
+    private volatile Listener listener;
+    private volatile Object owner;
+
+    // writer-side staging of an unfinished outbound message
+    private Frame[] staged = NO_FRAMES;
+    private int stagedCount;
+    private boolean pendingFlush;
+    /** Whole messages this end has written; its own thread only. */
+    private long written;
+
+    // reader-side: inside a message (frames of it remain)
+    private boolean readingMessage;
+
+    private volatile byte[] routingId = new byte[0];
+    private volatile Map<String, byte[]> metadata = Map.of();
+    private volatile boolean legacySubscriptions;
+    private volatile Runnable terminator;
+
+    private End(String side, Direction in, Direction out) {
+      this.side = side;
+      this.in = in;
+      this.out = out;
+    }
+
+    public End peer() {
+      return peer;
+    }
+
+    /** Sets who is told about activation; null mutes the end. */
+    public void setListener(Listener listener) {
+      this.listener = listener;
+    }
+
+    /** An opaque owner handle (e.g. the session this end belongs to). */
+    public Object owner() {
+      return owner;
+    }
+
+    public void setOwner(Object owner) {
+      this.owner = owner;
+    }
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    @Override
+    public boolean checkRead() {
+      if (in.queue.peek() != null) return true;
+      in.readerAsleep.set(true);
+      if (in.queue.peek() != null) {
+        in.readerAsleep.set(false);
+        return true;
+      }
+      return false;
+    }
+
+    @Override
+    public Frame read() {
+      Frame f = in.queue.poll();
+      if (f == null) {
+        checkRead(); // marks us asleep unless a message slipped in meanwhile
+        f = in.queue.poll();
+        if (f == null) return null;
+        in.readerAsleep.set(false);
+      }
+      if (f.hasMore()) {
+        readingMessage = true;
+      } else {
+        readingMessage = false;
+        long consumed = in.consumed.get() + 1;
+        in.consumed.set(consumed); // volatile store: orders against the writerWaiting load below
+        if (in.writerWaiting.get() && in.published.get() - consumed <= in.lwm
+            && in.writerWaiting.compareAndSet(true, false)) {
+          Listener l = peer.listener;
+          if (l != null) l.writeActivated(peer);
+        }
+      }
+      return f;
+    }
+
+    /** Whether the peer has closed its writing side and everything it wrote has been read. */
+    public boolean peerClosedAndDrained() {
+      return in.writerClosed && in.queue.peek() == null;
+    }
+
+    /** Whether a message is partly read. */
+    public boolean readingMessage() {
+      return readingMessage;
+    }
+
+    // ---- writing ---------------------------------------------------------------------------
+
+    @Override
+    public boolean checkWrite() {
+      if (hasRoom()) return true;
+      out.writerWaiting.set(true);
+      if (hasRoom()) {
+        out.writerWaiting.set(false);
+        return true;
+      }
+      return false;
+    }
+
+    private boolean hasRoom() {
+      long hwm = out.hwm;
+      return hwm == 0 || written - out.consumed.get() < hwm;
+    }
+
+    @Override
+    public boolean write(Frame frame) {
+      if (stagedCount == 0 && !checkWrite()) return false;
+      if (frame.hasMore()) {
+        if (stagedCount == staged.length) {
+          staged = java.util.Arrays.copyOf(staged, Math.max(8, staged.length * 2));
+        }
+        staged[stagedCount++] = frame;
+        return true;
+      }
+      for (int i = 0; i < stagedCount; i++) {
+        out.queue.offer(staged[i]);
+        staged[i] = null;
+      }
+      stagedCount = 0;
+      out.queue.offer(frame);
+      written++;
+      pendingFlush = true;
+      return true;
+    }
+
+    @Override
+    public void rollback() {
+      for (int i = 0; i < stagedCount; i++) staged[i] = null;
+      stagedCount = 0;
+    }
+
+    @Override
+    public void flush() {
+      if (!pendingFlush) return;
+      pendingFlush = false;
+      out.published.set(written); // volatile store: orders the frames against the readerAsleep load
+      wakeReader();
+    }
+
+    private void wakeReader() {
+      if (out.readerAsleep.get() && out.readerAsleep.compareAndSet(true, false)) {
+        Listener l = peer.listener;
+        if (l != null) l.readActivated(peer);
+      }
+    }
+
+    /** Closes this end's writing side: the peer reads what is queued, then sees the close. */
+    public void closeWrite() {
+      rollback();
+      out.writerClosed = true;
+      pendingFlush = true;
+      out.readerAsleep.set(true); // force one wake so a sleeping reader notices the close
+      wakeReader();
+    }
+
+    /** Whether this end has closed its writing side. */
+    public boolean writeClosed() {
+      return out.writerClosed;
+    }
+
+    /** Changes the HWM of what this end sends (libzmq's set_hwms). */
+    public void setOutboundHwm(long hwm) {
+      out.setHwm(hwm);
+      boolean room = out.hwm == 0 || out.depth() < out.hwm;
+      if (out.writerWaiting.get() && room && out.writerWaiting.compareAndSet(true, false)) {
+        Listener l = listener;
+        if (l != null) l.writeActivated(this);
+      }
+    }
+
+    public long outboundHwm() {
+      return out.hwm;
+    }
+
+    // ---- metadata --------------------------------------------------------------------------
+
+    @Override
+    public byte[] routingId() {
+      return routingId;
+    }
+
+    @Override
+    public void setRoutingId(byte[] id) {
+      this.routingId = id == null ? new byte[0] : id;
+    }
+
+    @Override
+    public Map<String, byte[]> metadata() {
+      return metadata;
+    }
+
+    public void setMetadata(Map<String, byte[]> metadata) {
+      this.metadata = Map.copyOf(metadata);
+    }
+
+    @Override
+    public boolean legacySubscriptions() {
+      return legacySubscriptions;
+    }
+
+    public void setLegacySubscriptions(boolean legacy) {
+      this.legacySubscriptions = legacy;
+    }
+
+    /** What {@link #terminate} does; set by the runtime that owns the connection. */
+    public void setTerminator(Runnable terminator) {
+      this.terminator = terminator;
+    }
+
+    @Override
+    public void terminate(boolean delay) {
+      Runnable t = terminator;
+      if (t != null) t.run();
+    }
+
+    @Override
+    public long outboundQueued() {
+      return out.depth();
+    }
+
+    @Override
+    public long inboundQueued() {
+      return in.depth();
+    }
+
+    @Override
+    public String toString() {
+      return "Pipe.End(" + side + ", out=" + out.depth() + "/" + out.hwm + ", in=" + in.depth() + ")";
+    }
+  }
+}

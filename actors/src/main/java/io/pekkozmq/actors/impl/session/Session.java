@@ -1,0 +1,255 @@
+package io.pekkozmq.actors.impl.session;
+
+import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.EventSink;
+import io.pekkozmq.actors.impl.engine.Engine;
+import io.pekkozmq.actors.impl.io.IoThread;
+import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.actors.impl.transport.Connecter;
+import io.pekkozmq.actors.impl.transport.Endpoint;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.zmtp.PeerInfo;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+/**
+ * libzmq's session_base_t: one per connection (bind side) or per connected endpoint (connect
+ * side). It owns the pipe to the socket across engine restarts, hands the pipe to each engine once
+ * that engine's handshake succeeds, and reconnects (through a {@link Connecter}) after failures.
+ *
+ * <p>Connect side: the socket creates the pipe up front (unless IMMEDIATE), so messages sent
+ * before the peer exists queue and are delivered, in order, after the connection is made. Bind
+ * side, and IMMEDIATE: the pipe is created only after the handshake succeeds (CVE-2020-15166), so
+ * a port scanner or a half-open connection never swallows a message.
+ */
+public final class Session extends AbstractBehavior<Session.Command> {
+  public sealed interface Command permits Connected, ConnectGaveUp, Handshaked, EngineStopped, Term, LingerExpired {}
+
+  /** The connecter made a connection. */
+  public record Connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) implements Command {}
+
+  /** The connecter stopped trying (RECONNECT_STOP, or reconnection disabled). */
+  public record ConnectGaveUp(String reason) implements Command {}
+
+  record Handshaked(ActorRef<Engine.Command> engine, PeerInfo peer) implements Command {}
+
+  record EngineStopped(ActorRef<Engine.Command> engine, Engine.Outcome outcome, String reason) implements Command {}
+
+  /** The socket is closing (or disconnecting): deliver what is queued within linger, then stop. */
+  public record Term(int lingerMillis) implements Command {}
+
+  private enum LingerExpired implements Command { INSTANCE }
+
+  /** What the session tells its socket. */
+  public interface SocketLink {
+    /** A pipe end is ready for the socket's pattern (bind side and IMMEDIATE: after the handshake). */
+    void attach(Pipe.End socketEnd, ActorRef<Command> session);
+
+    /** The pipe is gone for good; the socket reads what is left, then drops it. */
+    void detach(Pipe.End socketEnd);
+
+    /** The peer's identity and metadata, known after each handshake. */
+    void peerKnown(Pipe.End socketEnd, PeerInfo peer);
+  }
+
+  private static final AtomicLong CONNECTION_IDS = new AtomicLong();
+
+  /** A stable id per connection, reported where libzmq reports the fd. */
+  public static long nextConnectionId() {
+    return CONNECTION_IDS.incrementAndGet();
+  }
+
+  private final ActorContext<Command> ctx;
+  private final TimerScheduler<Command> timers;
+  private final IoThread io;
+  private final SocketType type;
+  private final SocketOptions options;
+  private final SocketLink socket;
+  private final EventSink events;
+  private final Endpoint endpoint; // null on the bind side
+  private final Engine.Owner engineOwner;
+
+  /** The session's end of the pipe (the socket holds the peer end); null until created. */
+  private Pipe.End end;
+  private ActorRef<Engine.Command> engine;
+  private ActorRef<Connecter.Command> connecter;
+  private boolean terminating;
+  private boolean everConnected;
+
+  private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, SocketType type,
+      SocketOptions options, SocketLink socket, EventSink events, Endpoint endpoint, Pipe.End end) {
+    super(ctx);
+    this.ctx = ctx;
+    this.timers = timers;
+    this.io = io;
+    this.type = type;
+    this.options = options;
+    this.socket = socket;
+    this.events = events;
+    this.endpoint = endpoint;
+    this.end = end;
+    ActorRef<Command> self = ctx.getSelf();
+    this.engineOwner = new Engine.Owner() {
+      @Override
+      public void handshakeSucceeded(ActorRef<Engine.Command> e, PeerInfo peer) {
+        self.tell(new Handshaked(e, peer));
+      }
+
+      @Override
+      public void engineStopped(ActorRef<Engine.Command> e, Engine.Outcome outcome, String reason) {
+        self.tell(new EngineStopped(e, outcome, reason));
+      }
+    };
+  }
+
+  /** A connect-side session; {@code end} is its end of a pipe created up front, or null (IMMEDIATE). */
+  public static Behavior<Command> connecting(IoThread io, SocketType type, SocketOptions options, SocketLink socket,
+      EventSink events, Endpoint endpoint, Pipe.End end) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+      Session s = new Session(ctx, timers, io, type, options, socket, events, endpoint, end);
+      s.startConnecter(false);
+      return s;
+    }));
+  }
+
+  /** A bind-side session for one accepted connection. */
+  public static Behavior<Command> accepted(IoThread io, SocketType type, SocketOptions options, SocketLink socket,
+      EventSink events, SocketChannel channel, String localUri, String remoteUri, long connectionId) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+      Session s = new Session(ctx, timers, io, type, options, socket, events, null, null);
+      s.startEngine(channel, localUri, remoteUri, connectionId, true);
+      return s;
+    }));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Connected.class, this::onConnected)
+        .onMessage(ConnectGaveUp.class, this::onConnectGaveUp)
+        .onMessage(Handshaked.class, this::onHandshaked)
+        .onMessage(EngineStopped.class, this::onEngineStopped)
+        .onMessage(Term.class, this::onTerm)
+        .onMessageEquals(LingerExpired.INSTANCE, this::stop)
+        .onSignal(Terminated.class, t -> this)
+        .build();
+  }
+
+  private void startConnecter(boolean afterFailure) {
+    connecter = ctx.spawnAnonymous(
+        Connecter.create(io, endpoint, options, ctx.getSelf(), events, afterFailure),
+        io.dispatcher());
+  }
+
+  private void startEngine(SocketChannel ch, String local, String remote, long connectionId, boolean asServer) {
+    engine = ctx.spawnAnonymous(
+        Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId),
+        io.dispatcher());
+  }
+
+  private Behavior<Command> onConnected(Connected c) {
+    connecter = null;
+    everConnected = true;
+    if (terminating && (end == null || end.inboundQueued() == 0 && end.peer().outboundQueued() == 0)) {
+      closeQuietly(c.channel());
+      return stop();
+    }
+    startEngine(c.channel(), c.localUri(), c.remoteUri(), c.connectionId(), false);
+    return this;
+  }
+
+  private Behavior<Command> onConnectGaveUp(ConnectGaveUp g) {
+    connecter = null;
+    if (end != null) {
+      socket.detach(end.peer());
+      end.closeWrite();
+    }
+    return stop();
+  }
+
+  private Behavior<Command> onHandshaked(Handshaked h) {
+    if (!h.engine().equals(engine)) return this;
+    if (end == null) {
+      Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
+      end = pipe.a();
+      end.setOwner(this);
+      applyPeer(end.peer(), h.peer());
+      socket.attach(end.peer(), ctx.getSelf());
+    } else {
+      applyPeer(end.peer(), h.peer());
+    }
+    socket.peerKnown(end.peer(), h.peer());
+    engine.tell(new Engine.Attach(end));
+    if (terminating) engine.tell(new Engine.Close(true));
+    return this;
+  }
+
+  private static void applyPeer(Pipe.End socketEnd, PeerInfo peer) {
+    socketEnd.setRoutingId(peer.routingId());
+    socketEnd.setMetadata(peer.properties() == null ? Map.of() : peer.properties());
+    socketEnd.setLegacySubscriptions(peer.minorVersion() == 0);
+  }
+
+  private Behavior<Command> onEngineStopped(EngineStopped s) {
+    if (!s.engine().equals(engine)) return this;
+    engine = null;
+    if (end != null) {
+      end.rollback(); // half a message from the dead connection never reaches the socket
+      while (end.readingMessage() && end.read() != null) {
+        // libzmq's hiccup: the rest of a half-sent message is dropped, never sent on the next connection
+      }
+    }
+    if (terminating) return stop();
+    boolean reconnect = endpoint != null && options.reconnectIvl >= 0
+        && !(s.outcome() == Engine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)
+        && !(s.outcome() == Engine.Outcome.DISCONNECTED && (options.reconnectStop & 4) != 0);
+    if (reconnect) {
+      if (options.immediate && end != null) {
+        // IMMEDIATE: the pipe lives only while a connection does
+        socket.detach(end.peer());
+        end.closeWrite();
+        end = null;
+      }
+      startConnecter(true);
+      return this;
+    }
+    if (end != null) {
+      socket.detach(end.peer());
+      end.closeWrite();
+    }
+    return stop();
+  }
+
+  private Behavior<Command> onTerm(Term t) {
+    if (terminating) return this;
+    terminating = true;
+    boolean nothingQueued = end == null || end.peer().outboundQueued() == 0;
+    if (t.lingerMillis() == 0 || (engine == null && nothingQueued)) return stop();
+    if (engine != null) engine.tell(new Engine.Close(true));
+    if (t.lingerMillis() > 0) timers.startSingleTimer(LingerExpired.INSTANCE, Duration.ofMillis(t.lingerMillis()));
+    return this;
+  }
+
+  private Behavior<Command> stop() {
+    if (end != null) end.setListener(null);
+    return Behaviors.stopped();
+  }
+
+  private static void closeQuietly(SocketChannel ch) {
+    try {
+      ch.close();
+    } catch (java.io.IOException ignored) {
+      // nothing to report on a connection we were dropping anyway
+    }
+  }
+}

@@ -1,0 +1,355 @@
+package io.pekkozmq.actors.impl.socket;
+
+import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.ZmqException;
+import io.pekkozmq.engine.pattern.Pattern;
+import io.pekkozmq.engine.pattern.PatternOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A socket's data plane: its pattern and pipes behind one lock, so the socket actor, any number of
+ * facade threads and stream stages can send and receive without an actor hop per message. The
+ * socket actor changes the pipe set and applies activations under the same lock and then signals
+ * waiters; blocked callers wait on {@link #changed}, never on a dispatcher thread.
+ */
+public final class SocketCore {
+  /** Something that wants to hear when this socket may have become readable or writable (a poller). */
+  public interface Watcher {
+    void socketChanged(SocketCore core);
+  }
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final SocketType type;
+  private final Pattern pattern;
+  private final PatternOptions patternOptions;
+  private final List<Pipe.End> pipes = new ArrayList<>();
+  /** Pipes whose peer has gone but which still hold inbound messages. */
+  private final List<Pipe.End> draining = new ArrayList<>();
+  private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
+  private final String id;
+  private volatile boolean closed;
+  private volatile String lastEndpoint = "";
+
+  public SocketCore(String id, SocketType type, Pattern pattern, PatternOptions patternOptions) {
+    this.id = id;
+    this.type = type;
+    this.pattern = pattern;
+    this.patternOptions = patternOptions;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public SocketType type() {
+    return type;
+  }
+
+  public PatternOptions patternOptions() {
+    return patternOptions;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public String lastEndpoint() {
+    return lastEndpoint;
+  }
+
+  public void setLastEndpoint(String uri) {
+    this.lastEndpoint = uri;
+  }
+
+  public void addWatcher(Watcher w) {
+    watchers.add(w);
+  }
+
+  public void removeWatcher(Watcher w) {
+    watchers.remove(w);
+  }
+
+  // ---- control, from the socket actor -------------------------------------------------------
+
+  public void attach(Pipe.End end, boolean locallyInitiated) {
+    lock.lock();
+    try {
+      pipes.add(end);
+      pattern.attach(end, false, locallyInitiated);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /** The peer of {@code end} has gone: drop it now, or once its inbound messages are read. */
+  public void detach(Pipe.End end) {
+    lock.lock();
+    try {
+      if (!pipes.contains(end)) return;
+      if (end.inboundQueued() > 0) {
+        if (!draining.contains(end)) draining.add(end);
+      } else {
+        removeLocked(end);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /** Takes {@code end} out of the pattern at once (disconnect, unbind). */
+  public void detachNow(Pipe.End end) {
+    lock.lock();
+    try {
+      if (pipes.contains(end)) removeLocked(end);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  private void removeLocked(Pipe.End end) {
+    pipes.remove(end);
+    draining.remove(end);
+    end.setListener(null);
+    pattern.pipeTerminated(end);
+  }
+
+  public void readActivated(Pipe.End end) {
+    lock.lock();
+    try {
+      if (!pipes.contains(end)) return;
+      if (end.peerClosedAndDrained()) {
+        removeLocked(end);
+      } else {
+        pattern.readActivated(end);
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  public void writeActivated(Pipe.End end) {
+    lock.lock();
+    try {
+      if (!pipes.contains(end)) return;
+      pattern.writeActivated(end);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /** Closes the socket's side of every pipe; the peers deliver or drop what is queued. */
+  public List<Pipe.End> close() {
+    lock.lock();
+    try {
+      closed = true;
+      List<Pipe.End> all = new ArrayList<>(pipes);
+      for (Pipe.End e : all) {
+        e.setListener(null);
+        e.closeWrite();
+      }
+      pipes.clear();
+      draining.clear();
+      changed.signalAll();
+      return all;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Runs {@code action} under the data-plane lock (option changes that patterns read). */
+  public void withLock(Runnable action) {
+    lock.lock();
+    try {
+      action.run();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public List<Pipe.End> pipesSnapshot() {
+    lock.lock();
+    try {
+      return new ArrayList<>(pipes);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void notifyWatchers() {
+    if (watchers.isEmpty()) return;
+    for (Watcher w : watchers) w.socketChanged(this);
+  }
+
+  // ---- data, from any thread ----------------------------------------------------------------
+
+  /**
+   * Sends a whole message, waiting up to {@code timeoutMillis} for room (-1: forever, 0: not at
+   * all). Returns false on timeout (EAGAIN). Throws for pattern errors (EFSM, ENOTSUP,
+   * EHOSTUNREACH...), a closed socket (ETERM), or interruption (EINTR, interrupt flag kept).
+   */
+  public boolean send(Msg msg, long timeoutMillis) {
+    long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0;
+    lock.lock();
+    try {
+      while (true) {
+        checkOpen();
+        int rc = pattern.send(msg.frame(0));
+        if (rc == Pattern.OK) {
+          for (int i = 1; i < msg.size(); i++) {
+            if (pattern.send(msg.frame(i)) != Pattern.OK) {
+              throw new ZmqException(pattern.lastError(), "send of frame " + i + " of " + msg.size() + " failed on " + type);
+            }
+          }
+          return true;
+        }
+        Errno err = pattern.lastError();
+        if (err != Errno.EAGAIN) throw new ZmqException(err, "cannot send on " + type + " socket");
+        if (!await(timeoutMillis, deadline)) return false;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Receives a whole message, waiting up to {@code timeoutMillis} (-1: forever, 0: not at all).
+   * Returns null on timeout.
+   */
+  public Msg recv(long timeoutMillis) {
+    long deadline = timeoutMillis > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis) : 0;
+    lock.lock();
+    try {
+      while (true) {
+        checkOpen();
+        Msg m = recvLocked();
+        if (m != null) return m;
+        if (!await(timeoutMillis, deadline)) return null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Takes up to {@code max} whole messages that are ready now, without waiting. */
+  public int drain(List<Msg> into, int max) {
+    lock.lock();
+    try {
+      int n = 0;
+      while (n < max && !closed) {
+        Msg m = recvLocked();
+        if (m == null) break;
+        into.add(m);
+        n++;
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Tries to send without waiting: OK, or the Errno (EAGAIN when full). */
+  public Errno trySend(Msg msg) {
+    lock.lock();
+    try {
+      if (closed) return Errno.ETERM;
+      if (pattern.send(msg.frame(0)) != Pattern.OK) return pattern.lastError();
+      for (int i = 1; i < msg.size(); i++) {
+        if (pattern.send(msg.frame(i)) != Pattern.OK) return pattern.lastError();
+      }
+      return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean hasIn() {
+    lock.lock();
+    try {
+      return !closed && pattern.hasIn();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public boolean hasOut() {
+    lock.lock();
+    try {
+      return !closed && pattern.hasOut();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Msg recvLocked() {
+    Frame f = pattern.recv();
+    if (f == null) {
+      Errno err = pattern.lastError();
+      if (err != null && err != Errno.EAGAIN) throw new ZmqException(err, "cannot receive on " + type + " socket");
+      if (!draining.isEmpty()) reapDrained();
+      return null;
+    }
+    Msg m;
+    if (!f.hasMore()) {
+      m = Msg.ofTrusted(new Frame[] {f});
+    } else {
+      List<Frame> frames = new ArrayList<>(4);
+      frames.add(f);
+      while (f.hasMore()) {
+        f = pattern.recv();
+        if (f == null) break; // cannot happen: pipes publish whole messages
+        frames.add(f);
+      }
+      m = Msg.ofTrusted(frames.toArray(new Frame[0]));
+    }
+    if (!draining.isEmpty()) reapDrained();
+    return m;
+  }
+
+  private void reapDrained() {
+    for (Pipe.End e : new ArrayList<>(draining)) {
+      if (e.inboundQueued() == 0) removeLocked(e);
+    }
+  }
+
+  private boolean await(long timeoutMillis, long deadline) {
+    if (timeoutMillis == 0) return false;
+    try {
+      if (timeoutMillis < 0) {
+        changed.await();
+        return true;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) return false;
+      changed.awaitNanos(left);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ZmqException(Errno.EINTR, "interrupted while waiting on " + type + " socket");
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) throw new ZmqException(Errno.ETERM, type + " socket is closed");
+  }
+}

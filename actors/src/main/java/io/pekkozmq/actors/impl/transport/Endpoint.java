@@ -1,0 +1,134 @@
+package io.pekkozmq.actors.impl.transport;
+
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.ZmqException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * A parsed endpoint: {@code tcp://host:port}, {@code tcp://*:port}, {@code tcp://*:*},
+ * {@code tcp://[::1]:port}, {@code ipc://path}, {@code ipc://*}, {@code inproc://name}.
+ * Parsing errors name the endpoint and what is wrong with it.
+ */
+public record Endpoint(Transport transport, String host, int port, String path, String original) {
+  public enum Transport { TCP, IPC, INPROC }
+
+  /** Parses {@code uri}; for binding, {@code *} host and {@code *}/0 port are allowed. */
+  public static Endpoint parse(String uri, boolean forBind) {
+    if (uri == null || uri.isEmpty()) {
+      throw new ZmqException(Errno.EINVAL, "endpoint is empty");
+    }
+    int sep = uri.indexOf("://");
+    if (sep <= 0) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': expected transport://address");
+    }
+    String scheme = uri.substring(0, sep).toLowerCase(Locale.ROOT);
+    String rest = uri.substring(sep + 3);
+    switch (scheme) {
+      case "tcp":
+        return parseTcp(uri, rest, forBind);
+      case "ipc":
+        if (rest.isEmpty()) throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': empty ipc path");
+        if (rest.equals("*") && !forBind) {
+          throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': ipc://* is only valid for bind");
+        }
+        return new Endpoint(Transport.IPC, null, 0, rest, uri);
+      case "inproc":
+        if (rest.isEmpty()) throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': empty inproc name");
+        return new Endpoint(Transport.INPROC, null, 0, rest, uri);
+      case "pgm", "epgm", "norm", "vmci", "udp", "ws", "wss", "tipc":
+        throw new ZmqException(Errno.EPROTONOSUPPORT, "transport '" + scheme + "' in '" + uri + "' is not supported");
+      default:
+        throw new ZmqException(Errno.EPROTONOSUPPORT, "unknown transport '" + scheme + "' in endpoint '" + uri + "'");
+    }
+  }
+
+  private static Endpoint parseTcp(String uri, String rest, boolean forBind) {
+    int semi = rest.indexOf(';');
+    if (semi >= 0) rest = rest.substring(semi + 1); // source-address form: we connect from any
+    int colon = rest.lastIndexOf(':');
+    if (colon < 0) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': missing :port");
+    }
+    String host = rest.substring(0, colon);
+    String portText = rest.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+    if (host.isEmpty()) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': missing host");
+    }
+    int port;
+    if (portText.equals("*")) {
+      port = 0;
+    } else {
+      try {
+        port = Integer.parseInt(portText);
+      } catch (NumberFormatException e) {
+        throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': port '" + portText + "' is not a number");
+      }
+      if (port < 0 || port > 65535) {
+        throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': port " + port + " out of range");
+      }
+    }
+    if (!forBind && (port == 0 || host.equals("*"))) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': connect needs a concrete host and port");
+    }
+    return new Endpoint(Transport.TCP, host, port, null, uri);
+  }
+
+  /** The socket address to bind or connect to. */
+  public SocketAddress socketAddress() {
+    return switch (transport) {
+      case TCP -> {
+        if (host.equals("*")) yield new InetSocketAddress("0.0.0.0", port);
+        try {
+          yield new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+          throw new ZmqException(Errno.EINVAL, "cannot resolve host '" + host + "' in '" + original + "'");
+        }
+      }
+      case IPC -> UnixDomainSocketAddress.of(path);
+      case INPROC -> throw new IllegalStateException("inproc has no socket address");
+    };
+  }
+
+  /** For {@code ipc://*}: a fresh unique path, as libzmq picks one under the temp directory. */
+  public Endpoint withGeneratedIpcPath() {
+    try {
+      Path dir = Files.createTempDirectory("pzmq-ipc-");
+      dir.toFile().deleteOnExit();
+      String p = dir.resolve("socket").toString();
+      return new Endpoint(Transport.IPC, null, 0, p, "ipc://" + p);
+    } catch (IOException e) {
+      throw new ZmqException(Errno.EADDRNOTAVAIL, "cannot create a directory for ipc://*", e);
+    }
+  }
+
+  /** The URI form of a bound or connected address (LAST_ENDPOINT). */
+  public static String uriOf(Transport t, SocketAddress addr) {
+    if (addr instanceof InetSocketAddress in) {
+      String h = in.getAddress().getHostAddress();
+      if (h.contains(":")) {
+        int pct = h.indexOf('%');
+        if (pct >= 0) h = h.substring(0, pct);
+        h = "[" + h + "]";
+      }
+      return "tcp://" + h + ":" + in.getPort();
+    }
+    if (addr instanceof UnixDomainSocketAddress u) {
+      return "ipc://" + u.getPath();
+    }
+    return String.valueOf(addr);
+  }
+
+  @Override
+  public String toString() {
+    return original;
+  }
+}

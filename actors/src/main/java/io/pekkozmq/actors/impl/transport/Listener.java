@@ -1,0 +1,181 @@
+package io.pekkozmq.actors.impl.transport;
+
+import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.EventSink;
+import io.pekkozmq.actors.impl.io.IoHandler;
+import io.pekkozmq.actors.impl.io.IoThread;
+import io.pekkozmq.actors.impl.session.Session;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.event.EventType;
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+
+/**
+ * libzmq's tcp_listener / ipc_listener: accepts connections on a bound channel and starts one
+ * bind-side {@link Session} per connection, on the least loaded I/O thread. Its sessions are its
+ * children, so unbinding closes the connections accepted through it, as libzmq does.
+ */
+public final class Listener extends AbstractBehavior<Listener.Command> implements IoHandler {
+  public sealed interface Command permits Accept, Term {}
+
+  private enum Accept implements Command { INSTANCE }
+
+  /** Stop listening; sessions get {@code lingerMillis} to deliver what they hold. */
+  public record Term(int lingerMillis) implements Command {}
+
+  private static final int ACCEPTS_PER_TURN = 64;
+
+  private final ActorContext<Command> ctx;
+  private final ActorRef<Command> self;
+  private final ServerSocketChannel server;
+  private final Endpoint endpoint;
+  private final String boundUri;
+  private final SocketType type;
+  private final SocketOptions options;
+  private final Session.SocketLink socket;
+  private final EventSink events;
+  private final Supplier<IoThread> chooser;
+  private final long listenerId;
+  private final IoThread io;
+  private final Set<ActorRef<Session.Command>> sessions = new HashSet<>();
+  private SelectionKey key;
+  private boolean terminating;
+
+  private Listener(ActorContext<Command> ctx, IoThread io, ServerSocketChannel server, Endpoint endpoint, String boundUri,
+      SocketType type, SocketOptions options, Session.SocketLink socket, EventSink events, Supplier<IoThread> chooser) {
+    super(ctx);
+    this.ctx = ctx;
+    this.self = ctx.getSelf();
+    this.io = io;
+    this.server = server;
+    this.endpoint = endpoint;
+    this.boundUri = boundUri;
+    this.type = type;
+    this.options = options;
+    this.socket = socket;
+    this.events = events;
+    this.chooser = chooser;
+    this.listenerId = Session.nextConnectionId();
+    io.loop().adjustLoad(1);
+    try {
+      server.configureBlocking(false);
+      key = io.loop().register(server, SelectionKey.OP_ACCEPT, this);
+    } catch (IOException e) {
+      ctx.getLog().error("cannot listen on {}: {}", boundUri, e.toString());
+    }
+  }
+
+  /** Takes over a channel the socket has already bound (so bind errors reach the caller at once). */
+  public static Behavior<Command> create(IoThread io, ServerSocketChannel server, Endpoint endpoint, String boundUri,
+      SocketType type, SocketOptions options, Session.SocketLink socket, EventSink events, Supplier<IoThread> chooser) {
+    return Behaviors.setup(ctx -> new Listener(ctx, io, server, endpoint, boundUri, type, options, socket, events, chooser));
+  }
+
+  public long id() {
+    return listenerId;
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessageEquals(Accept.INSTANCE, this::accept)
+        .onMessage(Term.class, this::onTerm)
+        .onSignal(Terminated.class, this::onSessionStopped)
+        .onSignal(PostStop.class, s -> {
+          closeServer();
+          return this;
+        })
+        .build();
+  }
+
+  @Override
+  public void ready(SelectionKey k) {
+    k.interestOps(0); // accept in the actor, where spawning is allowed
+    self.tell(Accept.INSTANCE);
+  }
+
+  private Behavior<Command> accept() {
+    if (terminating) return this;
+    for (int i = 0; i < ACCEPTS_PER_TURN; i++) {
+      SocketChannel ch;
+      try {
+        ch = server.accept();
+      } catch (IOException e) {
+        events.emit(EventType.ACCEPT_FAILED, 24 /* EMFILE-like */, boundUri, "");
+        break;
+      }
+      if (ch == null) break;
+      long id = Session.nextConnectionId();
+      String remote;
+      try {
+        ChannelSetup.apply(ch, endpoint.transport(), options);
+        remote = endpoint.transport() == Endpoint.Transport.TCP ? Endpoint.uriOf(endpoint.transport(), ch.getRemoteAddress()) : "";
+      } catch (IOException e) {
+        events.emit(EventType.ACCEPT_FAILED, 22, boundUri, "");
+        closeQuietly(ch);
+        continue;
+      }
+      events.emit(EventType.ACCEPTED, id, boundUri, remote);
+      IoThread target = chooser.get();
+      ActorRef<Session.Command> s = ctx.spawnAnonymous(
+          Session.accepted(target, type, options.copy(), socket, events, ch, boundUri, remote, id), target.dispatcher());
+      ctx.watch(s);
+      sessions.add(s);
+    }
+    if (key != null && key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
+    return this;
+  }
+
+  private Behavior<Command> onTerm(Term t) {
+    terminating = true;
+    closeServer();
+    for (ActorRef<Session.Command> s : sessions) s.tell(new Session.Term(t.lingerMillis()));
+    return sessions.isEmpty() ? Behaviors.stopped() : this;
+  }
+
+  private Behavior<Command> onSessionStopped(Terminated t) {
+    sessions.remove(t.getRef());
+    return terminating && sessions.isEmpty() ? Behaviors.stopped() : this;
+  }
+
+  private void closeServer() {
+    if (!server.isOpen()) return;
+    if (key != null) {
+      key.cancel();
+      key = null;
+      io.loop().adjustLoad(-1);
+    }
+    closeQuietly(server);
+    if (endpoint.transport() == Endpoint.Transport.IPC) {
+      try {
+        Files.deleteIfExists(Path.of(boundUri.substring("ipc://".length())));
+      } catch (IOException ignored) {
+        // a stale socket file is harmless: the next bind replaces it
+      }
+    }
+    events.emit(EventType.CLOSED, listenerId, boundUri, "");
+  }
+
+  private static void closeQuietly(java.nio.channels.Channel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // closing; nothing to report
+    }
+  }
+}
