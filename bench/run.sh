@@ -19,6 +19,7 @@ environment (defaults in brackets; --quick divides them by 10):
   BENCH_FANOUT_MSGS    messages published in each fan-out test  [500000]
   BENCH_TIMEOUT        seconds allowed for one run (one cell)   [120]
   BENCH_JAVA_OPTS      extra JVM options for the JeroMQ side    []
+  BENCH_PZMQ           the pekko-zmq launcher                   [./pzmq]
 EOF
 }
 
@@ -154,7 +155,7 @@ prepare_jeromq() {
 }
 
 # ---------------------------------------------------------------------------------------- pekko-zmq
-PZMQ="$ROOT/pzmq"
+PZMQ="${BENCH_PZMQ:-$ROOT/pzmq}"   # BENCH_PZMQ: another launcher, e.g. to test the harness
 prepare_pekko() {
     if [ ! -x "$PZMQ" ]; then REASON[pekko]="./pzmq launcher not found at the repository root"; return 1; fi
     return 0
