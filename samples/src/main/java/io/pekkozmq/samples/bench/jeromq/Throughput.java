@@ -1,0 +1,89 @@
+package io.pekkozmq.samples.bench.jeromq;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZMQ;
+
+/** local_thr (PULL, binds), remote_thr (PUSH, connects) and inproc_thr (both in one process). */
+final class Throughput {
+
+    private Throughput() {
+    }
+
+    static int local(String[] args) {
+        if (args.length != 3) {
+            JeromqPerf.usage("local_thr <bind-to> <message-size> <message-count>");
+            return 1;
+        }
+        long size = JeromqPerf.positive(args[1], "message-size");
+        long count = JeromqPerf.positive(args[2], "message-count");
+        ZMQ.Context ctx = ZMQ.context(1);
+        ZMQ.Socket pull = ctx.socket(SocketType.PULL);
+        pull.bind(args[0]);
+        receiveAndPrint(pull, size, count);
+        pull.close();
+        ctx.term();
+        return 0;
+    }
+
+    static int remote(String[] args) {
+        if (args.length != 3) {
+            JeromqPerf.usage("remote_thr <connect-to> <message-size> <message-count>");
+            return 1;
+        }
+        long size = JeromqPerf.positive(args[1], "message-size");
+        long count = JeromqPerf.positive(args[2], "message-count");
+        ZMQ.Context ctx = ZMQ.context(1);
+        ZMQ.Socket push = ctx.socket(SocketType.PUSH);
+        push.connect(args[0]);
+        send(push, size, count);
+        // default linger is infinite: close waits until every queued message is handed over
+        push.close();
+        ctx.term();
+        return 0;
+    }
+
+    static int inproc(String[] args) throws InterruptedException {
+        if (args.length != 2) {
+            JeromqPerf.usage("inproc_thr <message-size> <message-count>");
+            return 1;
+        }
+        long size = JeromqPerf.positive(args[0], "message-size");
+        long count = JeromqPerf.positive(args[1], "message-count");
+        ZMQ.Context ctx = ZMQ.context(1);
+        ZMQ.Socket pull = ctx.socket(SocketType.PULL);
+        pull.bind("inproc://pekkozmq_thr");
+        Thread sender = new Thread(() -> {
+            ZMQ.Socket push = ctx.socket(SocketType.PUSH);
+            push.connect("inproc://pekkozmq_thr");
+            send(push, size, count);
+            push.close();
+        }, "inproc_thr-sender");
+        sender.start();
+        receiveAndPrint(pull, size, count);
+        sender.join();
+        pull.close();
+        ctx.term();
+        return 0;
+    }
+
+    /** The clock starts at the first message, so connection set-up is not measured. */
+    private static void receiveAndPrint(ZMQ.Socket pull, long size, long count) {
+        JeromqPerf.checkSize(pull.recv(0), size);
+        long start = JeromqPerf.nowMicros();
+        for (long i = 1; i < count; i++) {
+            JeromqPerf.checkSize(pull.recv(0), size);
+        }
+        long elapsed = JeromqPerf.nowMicros() - start;
+        JeromqPerf.printThroughput(size, count, elapsed);
+    }
+
+    /** The same (never modified) array is handed to every send; JeroMQ wraps it without copying. */
+    private static void send(ZMQ.Socket push, long size, long count) {
+        byte[] data = new byte[(int) size];
+        for (long i = 0; i < count; i++) {
+            if (!push.send(data, 0)) {
+                throw new IllegalStateException("send failed: errno " + push.errno());
+            }
+        }
+    }
+}
