@@ -69,8 +69,30 @@ class SubscriptionTrieTest {
     assertEquals(List.of("", "ab", "b"), prefixes(trie));
   }
 
+  /** Runs on a thread with a 128 KiB stack, where recursion per topic byte would overflow. */
+  private static void onSmallStack(Runnable body) throws InterruptedException {
+    Throwable[] failure = {null};
+    Thread t = new Thread(null, () -> {
+      try {
+        body.run();
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }, "small-stack", 128 * 1024);
+    t.start();
+    t.join(60_000);
+    assertFalse(t.isAlive(), "trie operation hung");
+    if (failure[0] != null) {
+      throw new AssertionError("failed on a small stack", failure[0]);
+    }
+  }
+
   @Test
-  void topicOf64KiBIsHandledWithoutRecursion() {
+  void topicOf64KiBIsHandledWithoutRecursion() throws InterruptedException {
+    onSmallStack(SubscriptionTrieTest::longTopic);
+  }
+
+  private static void longTopic() {
     byte[] topic = new byte[64 * 1024];
     Arrays.fill(topic, (byte) 'x');
     SubscriptionTrie trie = new SubscriptionTrie();
@@ -85,7 +107,11 @@ class SubscriptionTrieTest {
   }
 
   @Test
-  void deepTrieWithManyNestedPrefixesIsWalkedIteratively() {
+  void deepTrieWithManyNestedPrefixesIsWalkedIteratively() throws InterruptedException {
+    onSmallStack(SubscriptionTrieTest::deepTrie);
+  }
+
+  private static void deepTrie() {
     // Every prefix of a 20 000-byte topic: a recursive walk would overflow the thread stack.
     byte[] topic = new byte[20_000];
     for (int i = 0; i < topic.length; i++) {
