@@ -396,6 +396,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onSetOption(SetOption s) {
     try {
       checkOpen();
+      if (s.option().isPatternOption()) {
+        core.setPatternOption(s.option().name(), s.value());
+        reply(s.replyTo(), new Done());
+        return this;
+      }
       core.withLock(() -> {
         options.set(s.option(), s.value());
         var po = core.patternOptions();
@@ -417,7 +422,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Object v = switch (g.option()) {
         case LAST_ENDPOINT -> core.lastEndpoint();
         case TYPE -> type.name();
-        default -> options.get(g.option());
+        case SUBSCRIBE, UNSUBSCRIBE -> throw new IllegalArgumentException(g.option() + " is write-only");
+        default -> g.option().isPatternOption() ? core.patternOption(g.option().name()) : options.get(g.option());
       };
       reply(g.replyTo(), new OptionValue(v));
     } catch (RuntimeException e) {

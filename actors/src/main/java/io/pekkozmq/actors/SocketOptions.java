@@ -160,7 +160,7 @@ public final class SocketOptions {
       case HEARTBEAT_TTL -> heartbeatTtl;
       case HEARTBEAT_TIMEOUT -> heartbeatTimeout;
       case CONFLATE -> conflate;
-      case LAST_ENDPOINT, TYPE -> throw new IllegalStateException(option + " is answered by the socket");
+      default -> throw new IllegalStateException(option + " is answered by the socket");
     };
   }
 

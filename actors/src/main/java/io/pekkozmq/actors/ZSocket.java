@@ -80,6 +80,19 @@ public final class ZSocket implements AutoCloseable {
     throw failure(r);
   }
 
+  /** SUB/XSUB: receive messages starting with {@code prefix} (empty: everything). */
+  public void subscribe(byte[] prefix) {
+    setOption(ZmqOption.SUBSCRIBE, prefix);
+  }
+
+  public void subscribe(String prefix) {
+    setOption(ZmqOption.SUBSCRIBE, prefix.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public void unsubscribe(String prefix) {
+    setOption(ZmqOption.UNSUBSCRIBE, prefix.getBytes(StandardCharsets.UTF_8));
+  }
+
   public String lastEndpoint() {
     return core.lastEndpoint();
   }

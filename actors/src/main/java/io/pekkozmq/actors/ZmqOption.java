@@ -32,6 +32,24 @@ public enum ZmqOption {
   HEARTBEAT_TTL(Integer.class),
   HEARTBEAT_TIMEOUT(Integer.class),
   CONFLATE(Boolean.class),
+  /** SUB/XSUB (and XPUB with XPUB_MANUAL): add a subscription prefix. */
+  SUBSCRIBE(byte[].class),
+  UNSUBSCRIBE(byte[].class),
+  ROUTER_MANDATORY(Boolean.class),
+  ROUTER_HANDOVER(Boolean.class),
+  /** 1 notify on connect, 2 on disconnect, 3 both (libzmq's draft ZMQ_ROUTER_NOTIFY). */
+  ROUTER_NOTIFY(Integer.class),
+  PROBE_ROUTER(Boolean.class),
+  REQ_CORRELATE(Boolean.class),
+  REQ_RELAXED(Boolean.class),
+  XPUB_VERBOSE(Boolean.class),
+  XPUB_VERBOSER(Boolean.class),
+  XPUB_MANUAL(Boolean.class),
+  XPUB_MANUAL_LAST_VALUE(Boolean.class),
+  XPUB_NODROP(Boolean.class),
+  XPUB_WELCOME_MSG(byte[].class),
+  INVERT_MATCHING(Boolean.class),
+  STREAM_NOTIFY(Boolean.class),
   LAST_ENDPOINT(String.class),
   TYPE(String.class);
 
@@ -48,6 +66,11 @@ public enum ZmqOption {
   /** Read-only options reject set. */
   public boolean readOnly() {
     return this == LAST_ENDPOINT || this == TYPE;
+  }
+
+  /** Options the socket's pattern reads (as opposed to its connections). */
+  public boolean isPatternOption() {
+    return ordinal() >= SUBSCRIBE.ordinal() && ordinal() <= STREAM_NOTIFY.ordinal();
   }
 
   public static ZmqOption parse(String name) {

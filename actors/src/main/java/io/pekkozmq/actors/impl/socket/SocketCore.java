@@ -187,6 +187,90 @@ public final class SocketCore {
     }
   }
 
+  /**
+   * Sets an option the pattern reads (libzmq's name without ZMQ_), or subscribes/unsubscribes.
+   * Throws EINVAL naming the problem for a wrong value or an option this socket type lacks.
+   */
+  public void setPatternOption(String name, Object value) {
+    lock.lock();
+    try {
+      PatternOptions o = patternOptions;
+      switch (name) {
+        case "SUBSCRIBE", "UNSUBSCRIBE" -> {
+          byte[] topic = bytes(name, value);
+          int rc = name.equals("SUBSCRIBE") ? pattern.subscribe(topic) : pattern.unsubscribe(topic);
+          if (rc != Pattern.OK) {
+            throw new ZmqException(pattern.lastError(), name + " is not valid on a " + type + " socket");
+          }
+        }
+        case "ROUTER_MANDATORY" -> o.routerMandatory = bool(name, value);
+        case "ROUTER_HANDOVER" -> o.routerHandover = bool(name, value);
+        case "ROUTER_NOTIFY" -> o.routerNotify = ((Number) value).intValue();
+        case "PROBE_ROUTER" -> o.probeRouter = bool(name, value);
+        case "REQ_CORRELATE" -> o.reqCorrelate = bool(name, value);
+        case "REQ_RELAXED" -> o.reqRelaxed = bool(name, value);
+        case "XPUB_VERBOSE" -> {
+          o.xpubVerbose = bool(name, value);
+          o.xpubVerboser = false; // libzmq: VERBOSE clears VERBOSER
+        }
+        case "XPUB_VERBOSER" -> o.xpubVerboser = bool(name, value);
+        case "XPUB_MANUAL" -> o.xpubManual = bool(name, value);
+        case "XPUB_MANUAL_LAST_VALUE" -> o.xpubManualLastValue = bool(name, value);
+        case "XPUB_NODROP" -> o.xpubNodrop = bool(name, value);
+        case "XPUB_WELCOME_MSG" -> o.xpubWelcomeMsg = value == null ? null : bytes(name, value);
+        case "INVERT_MATCHING" -> o.invertMatching = bool(name, value);
+        case "STREAM_NOTIFY" -> o.streamNotify = bool(name, value);
+        default -> throw new ZmqException(Errno.EINVAL, "unknown pattern option " + name);
+      }
+      pattern.optionChanged(name);
+      changed.signalAll();
+    } catch (ClassCastException e) {
+      throw new ZmqException(Errno.EINVAL, "option " + name + " got a value of the wrong type: " + value);
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /** Reads an option the pattern holds. */
+  public Object patternOption(String name) {
+    lock.lock();
+    try {
+      PatternOptions o = patternOptions;
+      return switch (name) {
+        case "ROUTER_MANDATORY" -> o.routerMandatory;
+        case "ROUTER_HANDOVER" -> o.routerHandover;
+        case "ROUTER_NOTIFY" -> o.routerNotify;
+        case "PROBE_ROUTER" -> o.probeRouter;
+        case "REQ_CORRELATE" -> o.reqCorrelate;
+        case "REQ_RELAXED" -> o.reqRelaxed;
+        case "XPUB_VERBOSE" -> o.xpubVerbose;
+        case "XPUB_VERBOSER" -> o.xpubVerboser;
+        case "XPUB_MANUAL" -> o.xpubManual;
+        case "XPUB_MANUAL_LAST_VALUE" -> o.xpubManualLastValue;
+        case "XPUB_NODROP" -> o.xpubNodrop;
+        case "XPUB_WELCOME_MSG" -> o.xpubWelcomeMsg == null ? new byte[0] : o.xpubWelcomeMsg.clone();
+        case "INVERT_MATCHING" -> o.invertMatching;
+        case "STREAM_NOTIFY" -> o.streamNotify;
+        default -> throw new ZmqException(Errno.EINVAL, "option " + name + " cannot be read");
+      };
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static boolean bool(String name, Object v) {
+    if (v instanceof Boolean b) return b;
+    if (v instanceof Number n) return n.intValue() != 0;
+    throw new ZmqException(Errno.EINVAL, "option " + name + " needs a boolean, got " + v);
+  }
+
+  private static byte[] bytes(String name, Object v) {
+    if (v instanceof byte[] b) return b.clone();
+    if (v instanceof String s) return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    throw new ZmqException(Errno.EINVAL, "option " + name + " needs bytes or a string, got " + v);
+  }
+
   public List<Pipe.End> pipesSnapshot() {
     lock.lock();
     try {
