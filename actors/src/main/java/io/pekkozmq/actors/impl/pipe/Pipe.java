@@ -34,6 +34,14 @@ public final class Pipe {
 
   private static final Frame[] NO_FRAMES = new Frame[0];
 
+  /** Activations sent process-wide: the hot path's only actor messages (for the benchmarks). */
+  private static final java.util.concurrent.atomic.LongAdder ACTIVATIONS = new java.util.concurrent.atomic.LongAdder();
+
+  /** Read and write activations sent so far in this JVM. */
+  public static long activationsSent() {
+    return ACTIVATIONS.sum();
+  }
+
   private final End a;
   private final End b;
 
@@ -172,7 +180,10 @@ public final class Pipe {
         if (in.writerWaiting.get() && in.published.get() - consumed <= in.lwm
             && in.writerWaiting.compareAndSet(true, false)) {
           Listener l = peer.listener;
-          if (l != null) l.writeActivated(peer);
+          if (l != null) {
+            ACTIVATIONS.increment();
+            l.writeActivated(peer);
+          }
         }
       }
       return f;
@@ -244,7 +255,10 @@ public final class Pipe {
     private void wakeReader() {
       if (out.readerAsleep.get() && out.readerAsleep.compareAndSet(true, false)) {
         Listener l = peer.listener;
-        if (l != null) l.readActivated(peer);
+        if (l != null) {
+          ACTIVATIONS.increment();
+          l.readActivated(peer);
+        }
       }
     }
 
