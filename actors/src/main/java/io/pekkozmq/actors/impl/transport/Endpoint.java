@@ -117,7 +117,7 @@ public record Endpoint(Transport transport, String host, int port, String path, 
       if (h.contains(":")) {
         int pct = h.indexOf('%');
         if (pct >= 0) h = h.substring(0, pct);
-        h = "[" + h + "]";
+        h = "[" + compressIpv6(h) + "]";
       }
       return "tcp://" + h + ":" + in.getPort();
     }
@@ -125,6 +125,31 @@ public record Endpoint(Transport transport, String host, int port, String path, 
       return "ipc://" + u.getPath();
     }
     return String.valueOf(addr);
+  }
+
+  /** RFC 5952 text form, as libzmq reports it: the longest run of zero groups becomes "::". */
+  static String compressIpv6(String full) {
+    String[] g = full.split(":");
+    if (g.length != 8) return full;
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (!g[i].equals("0")) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && g[j].equals("0")) j++;
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    if (bestStart < 0) return String.join(":", g);
+    String head = String.join(":", java.util.Arrays.copyOfRange(g, 0, bestStart));
+    String tail = String.join(":", java.util.Arrays.copyOfRange(g, bestStart + bestLen, 8));
+    return head + "::" + tail;
   }
 
   @Override
