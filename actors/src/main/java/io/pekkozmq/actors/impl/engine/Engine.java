@@ -292,7 +292,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private void writeOut() {
     if (stopped) return;
     for (int turn = 0; turn < MAX_WRITES_PER_TURN; turn++) {
-      boolean more = writeBuf.hasRemaining() && conn.produce(writeBuf, this);
+      // a full buffer was not offered to the codec, so it may still hold output (a large frame)
+      boolean more = !writeBuf.hasRemaining() || conn.produce(writeBuf, this);
       if (writeBuf.position() == 0) {
         setInterest(SelectionKey.OP_WRITE, false);
         if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
