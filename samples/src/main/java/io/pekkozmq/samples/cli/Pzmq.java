@@ -41,6 +41,8 @@ public final class Pzmq implements Runnable {
   }
 
   public static void main(String[] args) {
+    // SLF4J's note about replaying Pekko's start-up log line is noise on a command line
+    System.setProperty("slf4j.internal.verbosity", "ERROR");
     int rc = execute(args);
     System.out.flush();
     System.err.flush();
