@@ -1,0 +1,52 @@
+package io.pekkozmq.samples.cli;
+
+import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.actors.ZSocket;
+import io.pekkozmq.engine.event.EventType;
+import io.pekkozmq.engine.event.SocketEvent;
+import java.io.PrintStream;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+/**
+ * A socket's monitor as seen from plain Java: a tiny actor that writes each event as one line
+ * ({@link SocketEvent#toLine}) and counts successful handshakes so a caller can wait for peers.
+ */
+public final class EventLog {
+  private static final AtomicInteger NAMES = new AtomicInteger();
+
+  private final Semaphore handshakes = new Semaphore(0);
+  private final Consumer<SocketEvent> sink;
+
+  private EventLog(Consumer<SocketEvent> sink) {
+    this.sink = sink;
+  }
+
+  /** Subscribes to every event of {@code socket}; {@code out} may be null (count only). */
+  public static EventLog attach(ZContext ctx, ZSocket socket, PrintStream out, String prefix) {
+    EventLog log = new EventLog(out == null ? e -> {} : e -> {
+      synchronized (out) {
+        out.println(prefix + e.toLine());
+        out.flush();
+      }
+    });
+    var ref = ctx.system().systemActorOf(Behaviors.receive(SocketEvent.class)
+        .onMessage(SocketEvent.class, e -> {
+          log.sink.accept(e);
+          if (e.type() == EventType.HANDSHAKE_SUCCEEDED) log.handshakes.release();
+          return Behaviors.same();
+        }).build(), "pzmq-events-" + NAMES.incrementAndGet(), Props.empty());
+    socket.monitor(ref, EventType.ALL);
+    return log;
+  }
+
+  /** Waits for {@code n} HANDSHAKE_SUCCEEDED events in all; false on timeout. */
+  public boolean awaitHandshakes(int n, long timeoutMillis) throws InterruptedException {
+    if (n <= 0) return true;
+    return handshakes.tryAcquire(n, timeoutMillis, TimeUnit.MILLISECONDS);
+  }
+}

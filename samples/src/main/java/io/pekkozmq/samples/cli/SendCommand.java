@@ -1,0 +1,61 @@
+package io.pekkozmq.samples.cli;
+
+import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** Sends each stdin line as one message, then closes honouring LINGER (default: until delivered). */
+@Command(name = "send", mixinStandardHelpOptions = true,
+    description = "Send stdin, one message per line (default type PUSH), then close honouring linger.")
+final class SendCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  SocketSpec socket;
+
+  @Option(names = "--wait-peers", paramLabel = "N", defaultValue = "0",
+      description = "Wait for N HANDSHAKE_SUCCEEDED events before the first send.")
+  int waitPeers;
+
+  @Option(names = "--timeout", paramLabel = "MS", defaultValue = "30000",
+      description = "Give up waiting for peers after MS (exit 3).")
+  long timeoutMillis;
+
+  @Override
+  public Integer call() throws Exception {
+    socket.validate(true);
+    if (waitPeers < 0) throw new ParameterException(spec.commandLine(), "--wait-peers: must be >= 0");
+    try (ZContext ctx = new ZContext()) {
+      SocketSpec.Opened o = socket.open(ctx, SocketType.PUSH, waitPeers > 0);
+      if (waitPeers > 0 && !o.events().awaitHandshakes(waitPeers, timeoutMillis)) {
+        throw new Pzmq.TimeoutException("fewer than " + waitPeers + " peers within " + timeoutMillis + " ms");
+      }
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      String line;
+      while ((line = in.readLine()) != null) {
+        Msg m;
+        try {
+          m = socket.format.parse(line);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("stdin: " + e.getMessage());
+        }
+        o.socket().send(m);
+      }
+      // LINGER decides how long queued messages may take; -1 means until they are delivered
+      o.socket().closeAndWait(Duration.ofDays(1));
+    }
+    return Pzmq.OK;
+  }
+}

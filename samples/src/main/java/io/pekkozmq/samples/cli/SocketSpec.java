@@ -1,0 +1,136 @@
+package io.pekkozmq.samples.cli;
+
+import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.actors.ZSocket;
+import io.pekkozmq.actors.ZmqOption;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import java.io.FileNotFoundException;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The socket options every messaging command shares, and opening the socket they describe. */
+public final class SocketSpec {
+  private static final Pattern ENDPOINT = Pattern.compile("^(tcp://[^:/]+:(\\*|\\d{1,5})|ipc://.+|inproc://.+)$");
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec mixee;
+
+  @Option(names = "--type", paramLabel = "TYPE",
+      description = "Socket type: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB.")
+  String type;
+
+  @Option(names = "--bind", paramLabel = "EP", description = "Bind to an endpoint (repeatable).")
+  List<String> binds = new ArrayList<>();
+
+  @Option(names = "--connect", paramLabel = "EP", description = "Connect to an endpoint (repeatable).")
+  List<String> connects = new ArrayList<>();
+
+  @Option(names = "--format", paramLabel = "text|hex", defaultValue = "text",
+      description = "text: frames separated by TAB; hex: lowercase hex per frame, separated by spaces, empty frame '-'.")
+  FrameFormat format = FrameFormat.TEXT;
+
+  @Option(names = "--subscribe", paramLabel = "PREFIX",
+      description = "SUB/XSUB subscription (repeatable; hex in hex format). SUB without one subscribes to everything.")
+  List<String> subscriptions = new ArrayList<>();
+
+  @Option(names = "--routing-id", paramLabel = "ID", description = "ROUTING_ID of this socket (hex in hex format).")
+  String routingId;
+
+  @Option(names = "--hwm", paramLabel = "N", description = "Send and receive high-water mark.")
+  Integer hwm;
+
+  @Option(names = "--linger", paramLabel = "MS", description = "LINGER in ms (-1: until delivered, the default).")
+  Integer linger;
+
+  @Option(names = "--events", paramLabel = "FILE|-",
+      description = "Write monitor events, one per line 'NAME value local remote', to FILE or stdout (-).")
+  String events;
+
+  SocketType socketType(SocketType fallback) {
+    if (type == null) return fallback;
+    try {
+      return SocketType.parse(type);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(mixee.commandLine(), "--type: " + e.getMessage());
+    }
+  }
+
+  /** Checks the arguments before anything starts, so usage errors exit 2 quickly. */
+  void validate(boolean needsEndpoint) {
+    for (String ep : binds) checkEndpoint("--bind", ep);
+    for (String ep : connects) checkEndpoint("--connect", ep);
+    if (needsEndpoint && binds.isEmpty() && connects.isEmpty()) {
+      throw new ParameterException(mixee.commandLine(), "give at least one --bind or --connect endpoint");
+    }
+    if (hwm != null && hwm < 0) throw new ParameterException(mixee.commandLine(), "--hwm: must be >= 0, got " + hwm);
+    try {
+      for (String s : subscriptions) format.bytes(s);
+      if (routingId != null) format.bytes(routingId);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(mixee.commandLine(), "--subscribe/--routing-id: " + e.getMessage());
+    }
+  }
+
+  private void checkEndpoint(String option, String ep) {
+    if (!ENDPOINT.matcher(ep).matches()) {
+      throw new ParameterException(mixee.commandLine(), option + ": malformed endpoint '" + ep
+          + "' (expected tcp://HOST:PORT, ipc://PATH or inproc://NAME)");
+    }
+  }
+
+  /** An opened socket and, when asked for, its event log. */
+  record Opened(ZSocket socket, SocketType type, EventLog events) {}
+
+  /**
+   * Creates the socket, applies options, subscribes the monitor and then binds and connects.
+   * SUB is opened as an XSUB that sends its subscriptions as messages: the runtime has no SUBSCRIBE
+   * option yet, and an XSUB that never sends data behaves as a SUB on the wire.
+   */
+  Opened open(ZContext ctx, SocketType fallback, boolean countHandshakes) {
+    SocketType t = socketType(fallback);
+    ZSocket s = ctx.socket(t == SocketType.SUB ? SocketType.XSUB : t);
+    if (hwm != null) {
+      s.setOption(ZmqOption.SNDHWM, hwm);
+      s.setOption(ZmqOption.RCVHWM, hwm);
+    }
+    if (linger != null) s.setOption(ZmqOption.LINGER, linger);
+    if (routingId != null) s.setOption(ZmqOption.ROUTING_ID, format.bytes(routingId));
+    EventLog log = null;
+    if (events != null || countHandshakes) log = EventLog.attach(ctx, s, eventStream(), "");
+    List<String> subs = subscriptions;
+    if (t == SocketType.SUB && subs.isEmpty()) subs = List.of("");
+    if (t == SocketType.SUB || t == SocketType.XSUB) {
+      for (String p : subs) s.send(Msg.of(Frame.wrap(subscription(format.bytes(p)))));
+    }
+    for (String ep : binds) s.bind(ep);
+    for (String ep : connects) s.connect(ep);
+    return new Opened(s, t, log);
+  }
+
+  private static byte[] subscription(byte[] topic) {
+    byte[] b = new byte[topic.length + 1];
+    b[0] = 1;
+    System.arraycopy(topic, 0, b, 1, topic.length);
+    return b;
+  }
+
+  private PrintStream eventStream() {
+    if (events == null) return null;
+    if (events.equals("-")) return System.out;
+    try {
+      return new PrintStream(new FileOutputStream(events, true), true, StandardCharsets.UTF_8);
+    } catch (FileNotFoundException e) {
+      throw new ParameterException(mixee.commandLine(), "--events: cannot open '" + events + "': " + e.getMessage());
+    }
+  }
+}

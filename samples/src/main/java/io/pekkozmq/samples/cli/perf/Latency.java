@@ -1,0 +1,67 @@
+package io.pekkozmq.samples.cli.perf;
+
+import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.actors.ZSocket;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import java.time.Duration;
+
+/** local_lat (REP echo, binds), remote_lat (REQ, connects, prints) and inproc_lat. */
+public final class Latency {
+  private Latency() {}
+
+  public static int local(String bindTo, long size, long roundtrips) {
+    try (ZContext ctx = new ZContext(1)) {
+      ZSocket rep = ctx.socket(SocketType.REP);
+      rep.bind(bindTo);
+      echo(rep, size, roundtrips);
+      rep.closeAndWait(Duration.ofSeconds(10));
+    }
+    return 0;
+  }
+
+  public static int remote(String connectTo, long size, long roundtrips) {
+    try (ZContext ctx = new ZContext(1)) {
+      ZSocket req = ctx.socket(SocketType.REQ);
+      req.connect(connectTo);
+      pingAndPrint(req, size, roundtrips);
+    }
+    return 0;
+  }
+
+  public static int inproc(long size, long roundtrips) throws InterruptedException {
+    try (ZContext ctx = new ZContext(1)) {
+      ZSocket req = ctx.socket(SocketType.REQ);
+      req.bind("inproc://pekkozmq_lat");
+      Thread echoer = new Thread(() -> {
+        ZSocket rep = ctx.socket(SocketType.REP);
+        rep.connect("inproc://pekkozmq_lat");
+        echo(rep, size, roundtrips);
+      }, "inproc_lat-echo");
+      echoer.start();
+      pingAndPrint(req, size, roundtrips);
+      echoer.join();
+    }
+    return 0;
+  }
+
+  private static void echo(ZSocket rep, long size, long roundtrips) {
+    for (long i = 0; i < roundtrips; i++) {
+      Msg m = rep.recv();
+      PerfOutput.checkSize(m, size);
+      rep.send(m);
+    }
+  }
+
+  private static void pingAndPrint(ZSocket req, long size, long roundtrips) {
+    Msg msg = Msg.of(Frame.wrap(new byte[(int) size]));
+    long start = PerfOutput.nowMicros();
+    for (long i = 0; i < roundtrips; i++) {
+      req.send(msg);
+      msg = req.recv();
+      PerfOutput.checkSize(msg, size);
+    }
+    PerfOutput.latency(size, roundtrips, PerfOutput.nowMicros() - start);
+  }
+}

@@ -1,0 +1,68 @@
+package io.pekkozmq.samples.cli.perf;
+
+import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.actors.ZSocket;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import java.time.Duration;
+
+/** local_thr (PULL, binds), remote_thr (PUSH, connects) and inproc_thr, over the blocking facade. */
+public final class Throughput {
+  private Throughput() {}
+
+  public static int local(String bindTo, long size, long count) {
+    try (ZContext ctx = new ZContext(1)) {
+      ZSocket pull = ctx.socket(SocketType.PULL);
+      pull.bind(bindTo);
+      receiveAndPrint(pull, size, count);
+    }
+    return 0;
+  }
+
+  public static int remote(String connectTo, long size, long count) {
+    try (ZContext ctx = new ZContext(1)) {
+      ZSocket push = ctx.socket(SocketType.PUSH);
+      push.connect(connectTo);
+      send(push, size, count);
+      // default linger is infinite: wait until every queued message is handed over
+      push.closeAndWait(Duration.ofDays(1));
+    }
+    return 0;
+  }
+
+  public static int inproc(long size, long count) throws InterruptedException {
+    try (ZContext ctx = new ZContext(1)) {
+      ZSocket pull = ctx.socket(SocketType.PULL);
+      pull.bind("inproc://pekkozmq_thr");
+      Thread sender = new Thread(() -> {
+        ZSocket push = ctx.socket(SocketType.PUSH);
+        push.connect("inproc://pekkozmq_thr");
+        send(push, size, count);
+        push.closeAndWait(Duration.ofDays(1));
+      }, "inproc_thr-sender");
+      sender.start();
+      receiveAndPrint(pull, size, count);
+      sender.join();
+    }
+    return 0;
+  }
+
+  /** The clock starts at the first message, so connection set-up is not measured. */
+  private static void receiveAndPrint(ZSocket pull, long size, long count) {
+    PerfOutput.checkSize(pull.recv(), size);
+    long start = PerfOutput.nowMicros();
+    for (long i = 1; i < count; i++) {
+      PerfOutput.checkSize(pull.recv(), size);
+    }
+    PerfOutput.throughput(size, count, PerfOutput.nowMicros() - start);
+  }
+
+  /** One never-modified payload array, wrapped per send (frames are immutable views). */
+  private static void send(ZSocket push, long size, long count) {
+    byte[] data = new byte[(int) size];
+    for (long i = 0; i < count; i++) {
+      push.send(Msg.of(Frame.wrap(data)));
+    }
+  }
+}
