@@ -64,6 +64,9 @@ class ZmtpLibzmqInteropTest {
       for i in range(int(sys.argv[2])):
           s.send_multipart([b"m%d" % i, b"x" * (i * 37)])
       print("SENT")
+      # close explicitly: LINGER is honoured by close+term, not reliably by interpreter exit
+      s.close()
+      ctx.term()
       """;
 
   private static final String SUB = """

@@ -66,13 +66,13 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private void pubSub(ZContext ctx) throws InterruptedException {
-    say("== 2. PUB/SUB with filtering (subscriber: XSUB sending subscriptions; the SUB socket has no SUBSCRIBE option yet)");
+    say("== 2. PUB/SUB with filtering (the publisher filters by prefix)");
     ZSocket pub = ctx.socket(SocketType.PUB);
     EventLog pubEvents = EventLog.attach(ctx, pub, out, "   [pub event] ");
     String ep = pub.bind("tcp://127.0.0.1:*");
-    ZSocket sub = ctx.socket(SocketType.XSUB);
-    sub.send(Msg.of(Frame.wrap(new byte[] {1, 'w', 'e', 'a', 't', 'h', 'e', 'r', '.'})));
-    sub.send(Msg.of(Frame.wrap(new byte[] {1, 's', 'y', 'n', 'c'})));
+    ZSocket sub = ctx.socket(SocketType.SUB);
+    sub.subscribe("weather.");
+    sub.subscribe("sync");
     sub.connect(ep);
     say("   subscriber wants 'weather.' (and 'sync', to know when its subscription has arrived)");
     if (!pubEvents.awaitHandshakes(1, STEP.toMillis())) throw new Pzmq.TimeoutException("no subscriber handshake");

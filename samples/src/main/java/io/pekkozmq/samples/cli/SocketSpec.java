@@ -40,7 +40,7 @@ public final class SocketSpec {
   FrameFormat format = FrameFormat.TEXT;
 
   @Option(names = "--subscribe", paramLabel = "PREFIX",
-      description = "SUB/XSUB subscription (repeatable; hex in hex format). SUB without one subscribes to everything.")
+      description = "SUB/XSUB subscription prefix (repeatable; hex in hex format; \"\" for everything). As in ZeroMQ, a SUB without one receives nothing.")
   List<String> subscriptions = new ArrayList<>();
 
   @Option(names = "--routing-id", paramLabel = "ID", description = "ROUTING_ID of this socket (hex in hex format).")
@@ -93,12 +93,11 @@ public final class SocketSpec {
 
   /**
    * Creates the socket, applies options, subscribes the monitor and then binds and connects.
-   * SUB is opened as an XSUB that sends its subscriptions as messages: the runtime has no SUBSCRIBE
-   * option yet, and an XSUB that never sends data behaves as a SUB on the wire.
+   * SUB subscribes through the SUBSCRIBE option; XSUB sends its subscriptions as messages.
    */
   Opened open(ZContext ctx, SocketType fallback, boolean countHandshakes) {
     SocketType t = socketType(fallback);
-    ZSocket s = ctx.socket(t == SocketType.SUB ? SocketType.XSUB : t);
+    ZSocket s = ctx.socket(t);
     if (hwm != null) {
       s.setOption(ZmqOption.SNDHWM, hwm);
       s.setOption(ZmqOption.RCVHWM, hwm);
@@ -107,10 +106,10 @@ public final class SocketSpec {
     if (routingId != null) s.setOption(ZmqOption.ROUTING_ID, format.bytes(routingId));
     EventLog log = null;
     if (events != null || countHandshakes) log = EventLog.attach(ctx, s, eventStream(), "");
-    List<String> subs = subscriptions;
-    if (t == SocketType.SUB && subs.isEmpty()) subs = List.of("");
-    if (t == SocketType.SUB || t == SocketType.XSUB) {
-      for (String p : subs) s.send(Msg.of(Frame.wrap(subscription(format.bytes(p)))));
+    if (t == SocketType.SUB) {
+      for (String p : subscriptions) s.subscribe(format.bytes(p));
+    } else if (t == SocketType.XSUB) {
+      for (String p : subscriptions) s.send(Msg.of(Frame.wrap(subscription(format.bytes(p)))));
     }
     for (String ep : binds) s.bind(ep);
     for (String ep : connects) s.connect(ep);

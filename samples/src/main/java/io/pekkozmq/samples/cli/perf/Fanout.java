@@ -142,10 +142,10 @@ public final class Fanout {
 
     @Override
     public void run() {
-      ZSocket sub = ctx.socket(SocketType.XSUB);
+      ZSocket sub = ctx.socket(SocketType.SUB);
       try {
         sub.setOption(ZmqOption.LINGER, 0);
-        sub.send(Msg.of(Frame.wrap(new byte[] {1})));
+        sub.subscribe(new byte[0]);
         sub.connect(connectTo);
         long deadline = PerfOutput.nowMicros() + READY_TIMEOUT_MS * 1000L;
         Duration poll = Duration.ofMillis(100);
