@@ -292,7 +292,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private void writeOut() {
     if (stopped) return;
     for (int turn = 0; turn < MAX_WRITES_PER_TURN; turn++) {
-      // a full buffer was not offered to the codec, so it may still hold output (a large frame)
+      // A buffer still full from a write the kernel refused leaves no room to ask the codec: assume
+      // more is pending, or the rest of a large frame (and the pipe behind it) is never written.
       boolean more = !writeBuf.hasRemaining() || conn.produce(writeBuf, this);
       if (writeBuf.position() == 0) {
         setInterest(SelectionKey.OP_WRITE, false);

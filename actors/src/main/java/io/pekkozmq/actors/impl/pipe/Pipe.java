@@ -153,24 +153,31 @@ public final class Pipe {
 
     @Override
     public boolean checkRead() {
-      if (in.queue.peek() != null) return true;
+      if (messageAvailable()) return true;
       in.readerAsleep.set(true);
-      if (in.queue.peek() != null) {
+      if (messageAvailable()) {
         in.readerAsleep.set(false);
         return true;
       }
       return false;
     }
 
+    /**
+     * Whether a frame may be read: we are inside a message, or the writer has flushed a whole one.
+     * The writer offers a message's frames to the queue one by one before it publishes the
+     * message, so a frame at the head of the queue may belong to a message still being offered;
+     * reading it then would split the message (libzmq's ypipe likewise reads only up to the flush).
+     */
+    private boolean messageAvailable() {
+      return readingMessage || in.published.get() > in.consumed.get();
+    }
+
     @Override
     public Frame read() {
+      if (!messageAvailable() && !checkRead()) return null; // checkRead marked us asleep
+      // published frames were offered before the publishing store, so they are visible now
       Frame f = in.queue.poll();
-      if (f == null) {
-        checkRead(); // marks us asleep unless a message slipped in meanwhile
-        f = in.queue.poll();
-        if (f == null) return null;
-        in.readerAsleep.set(false);
-      }
+      if (f == null) return null;
       if (f.hasMore()) {
         readingMessage = true;
       } else {

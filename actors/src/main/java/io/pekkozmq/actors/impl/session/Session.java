@@ -241,7 +241,15 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private Behavior<Command> stop() {
-    if (end != null) end.setListener(null);
+    if (end != null) {
+      end.setListener(null);
+      if (!end.writeClosed()) {
+        // Ended by Term (unbind, a listener's shutdown): the socket must still drop its end, or its
+        // load balancer keeps routing messages into a pipe that nobody reads any more.
+        socket.detach(end.peer());
+        end.closeWrite();
+      }
+    }
     return Behaviors.stopped();
   }
 
