@@ -14,7 +14,6 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
-import io.pekkozmq.engine.zmtp.PeerInfo;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
@@ -109,8 +108,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record DetachPipe(Pipe.End end) implements Command {}
 
-  private record PeerKnown(Pipe.End end, PeerInfo peer) implements Command {}
-
   private record ReadActivated(Pipe.End end) implements Command {}
 
   private record WriteActivated(Pipe.End end) implements Command {}
@@ -173,11 +170,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       public void detach(Pipe.End socketEnd) {
         me.tell(new DetachPipe(socketEnd));
       }
-
-      @Override
-      public void peerKnown(Pipe.End socketEnd, PeerInfo peer) {
-        me.tell(new PeerKnown(socketEnd, peer));
-      }
     };
     this.pipeListener = new Pipe.Listener() {
       @Override
@@ -214,7 +206,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(AttachPipe.class, this::onAttachPipe)
         .onMessage(InprocAttach.class, a -> onAttachPipe(new AttachPipe(a.end(), null, false)))
         .onMessage(DetachPipe.class, this::onDetachPipe)
-        .onMessage(PeerKnown.class, p -> this)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
         .onMessage(Event.class, this::onEvent)

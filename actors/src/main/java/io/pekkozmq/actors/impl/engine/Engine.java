@@ -39,7 +39,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * wakes it ({@link ActivateWrite}) only after it found the inbound pipe full.
  */
 public final class Engine extends AbstractBehavior<Engine.Command> implements IoHandler, FrameSink, FrameSource {
-  public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, HeartbeatTick, StopNow {}
+  public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow {}
 
   /** The session hands over the pipe end to read outbound and write inbound messages. */
   public record Attach(Pipe.End pipe) implements Command {}
@@ -54,8 +54,6 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   public record Close(boolean drain) implements Command {}
 
   private enum HandshakeTimeout implements Command { INSTANCE }
-
-  private enum HeartbeatTick implements Command { INSTANCE }
 
   /** Readiness handling ended the connection; stop from inside the actor. */
   private enum StopNow implements Command { INSTANCE }
@@ -152,7 +150,6 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         .onMessageEquals(ActivateWrite.INSTANCE, this::onActivateWrite)
         .onMessage(Close.class, this::onClose)
         .onMessageEquals(HandshakeTimeout.INSTANCE, this::onHandshakeTimeout)
-        .onMessageEquals(HeartbeatTick.INSTANCE, () -> this)
         .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
         .onSignal(PostStop.class, s -> {
           closeChannel();

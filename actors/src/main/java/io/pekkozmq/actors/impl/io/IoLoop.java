@@ -88,7 +88,8 @@ public final class IoLoop extends AbstractExecutorService {
       while (!stopping) {
         int ran = runTasks();
         sleeping.set(true);
-        if (!tasks.isEmpty() || ran == TASKS_PER_SELECT) {
+        // keys already selected (by a selectNow in register) would not wake a blocking select
+        if (!tasks.isEmpty() || ran == TASKS_PER_SELECT || !selector.selectedKeys().isEmpty()) {
           sleeping.set(false);
           selector.selectNow();
         } else {

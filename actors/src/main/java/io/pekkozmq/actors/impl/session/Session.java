@@ -57,9 +57,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
     /** The pipe is gone for good; the socket reads what is left, then drops it. */
     void detach(Pipe.End socketEnd);
-
-    /** The peer's identity and metadata, known after each handshake. */
-    void peerKnown(Pipe.End socketEnd, PeerInfo peer);
   }
 
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
@@ -188,7 +185,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
     } else {
       applyPeer(end.peer(), h.peer());
     }
-    socket.peerKnown(end.peer(), h.peer());
     engine.tell(new Engine.Attach(end));
     if (terminating) engine.tell(new Engine.Close(true));
     return this;
