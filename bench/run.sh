@@ -110,7 +110,8 @@ prepare_libzmq() {
 JAR="$ROOT/samples/target/pzmq.jar"
 JEROMQ_MAIN="io.pekkozmq.samples.bench.jeromq.JeromqPerf"
 JEROMQ_CP=""
-jar_has_perf() { unzip -l "$1" 2>/dev/null | grep -q 'io/pekkozmq/samples/bench/jeromq/JeromqPerf.class'; }
+# grep reads all of unzip's output (no -q): an early exit would SIGPIPE unzip and fail the pipeline under pipefail
+jar_has_perf() { unzip -l "$1" 2>/dev/null | grep 'io/pekkozmq/samples/bench/jeromq/JeromqPerf.class' >/dev/null; }
 jar_is_stale() {
     [ -f "$JAR" ] || return 0
     local d
@@ -145,7 +146,8 @@ prepare_jeromq() {
         log "pzmq.jar unusable; compiling the JeroMQ perf tools with javac into bench/out/jeromq-classes"
         rm -rf "$classes" && mkdir -p "$classes"
         if javac -d "$classes" -cp "$jeromq_jar" \
-            "$ROOT"/samples/src/main/java/io/pekkozmq/samples/bench/jeromq/*.java >"$OUT/build-javac.log" 2>&1; then
+            "$ROOT"/samples/src/main/java/io/pekkozmq/samples/bench/jeromq/*.java \
+            "$ROOT"/samples/src/main/java/io/pekkozmq/samples/bench/PerfReport.java >"$OUT/build-javac.log" 2>&1; then
             JEROMQ_CP="$classes:$jeromq_jar"; return 0
         fi
         REASON[jeromq]="javac fallback failed (see $OUT/build-javac.log)"; return 1

@@ -331,7 +331,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Endpoint ep = Endpoint.parse(u.endpoint(), true);
       if (ep.transport() == Endpoint.Transport.INPROC) {
         if (!inprocBound.remove(ep.path())) throw notFound(u.endpoint());
-        for (Pipe.End e : zmq.inproc().unbind(ep.path(), self)) dropPipe(e);
+        zmq.inproc().unbind(ep.path(), self);
       } else {
         ActorRef<Listener.Command> l = listeners.remove(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
@@ -401,6 +401,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         po.immediate = options.immediate;
         po.conflate = options.conflate;
       });
+      core.setTimeouts(options.sndTimeo, options.rcvTimeo);
       reply(s.replyTo(), new Done());
     } catch (ZmqException e) {
       reply(s.replyTo(), new Failed(e));

@@ -70,8 +70,6 @@ public final class ZSocket implements AutoCloseable {
 
   public void setOption(ZmqOption option, Object value) {
     done(zmq.ask(actor, to -> new Socket.SetOption(option, value, to)));
-    if (option == ZmqOption.SNDTIMEO) sndTimeo = null;
-    if (option == ZmqOption.RCVTIMEO) rcvTimeo = null;
   }
 
   public Object getOption(ZmqOption option) {
@@ -106,7 +104,7 @@ public final class ZSocket implements AutoCloseable {
 
   /** Sends, waiting as SNDTIMEO says (-1: until there is room). Throws EAGAIN on timeout. */
   public void send(Msg msg) {
-    int timeout = (int) getCachedSendTimeout();
+    int timeout = core.sendTimeout();
     if (!core.send(msg, timeout)) {
       throw new ZmqException(Errno.EAGAIN, "send timed out after " + timeout + " ms on " + type() + " socket");
     }
@@ -134,7 +132,7 @@ public final class ZSocket implements AutoCloseable {
 
   /** Receives, waiting as RCVTIMEO says (-1: forever). Throws EAGAIN on timeout. */
   public Msg recv() {
-    int timeout = (int) getCachedRecvTimeout();
+    int timeout = core.recvTimeout();
     Msg m = core.recv(timeout);
     if (m == null) throw new ZmqException(Errno.EAGAIN, "receive timed out after " + timeout + " ms on " + type() + " socket");
     return m;
@@ -180,26 +178,6 @@ public final class ZSocket implements AutoCloseable {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  private long getCachedSendTimeout() {
-    return ((Number) getOptionCached(ZmqOption.SNDTIMEO)).longValue();
-  }
-
-  private long getCachedRecvTimeout() {
-    return ((Number) getOptionCached(ZmqOption.RCVTIMEO)).longValue();
-  }
-
-  private volatile Object sndTimeo;
-  private volatile Object rcvTimeo;
-
-  private Object getOptionCached(ZmqOption o) {
-    Object v = o == ZmqOption.SNDTIMEO ? sndTimeo : rcvTimeo;
-    if (v == null) {
-      v = getOption(o);
-      if (o == ZmqOption.SNDTIMEO) sndTimeo = v; else rcvTimeo = v;
-    }
-    return v;
   }
 
   private static void done(Socket.Reply r) {

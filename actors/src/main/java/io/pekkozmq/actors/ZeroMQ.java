@@ -95,6 +95,7 @@ public final class ZeroMQ implements Extension {
     po.recvHwm = options.rcvHwm;
     String id = type.name().toLowerCase() + "-" + socketIds.incrementAndGet();
     SocketCore core = new SocketCore(id, type, Patterns.create(type, po), po);
+    core.setTimeouts(options.sndTimeo, options.rcvTimeo);
     stopped.put(core, new CompletableFuture<>());
     ActorRef<Socket.Command> ref = system.systemActorOf(Socket.create(this, core, options), "pzmq-" + id,
         DispatcherSelector.fromConfig(settings.socketDispatcher()));

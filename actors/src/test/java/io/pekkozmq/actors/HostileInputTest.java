@@ -54,14 +54,11 @@ class HostileInputTest {
   }
 
   private TestProbe<SocketEvent> monitor(ZSocket s) {
-    TestProbe<SocketEvent> probe = testKit.createTestProbe(SocketEvent.class);
-    s.monitor(probe.ref(), EventType.ALL_V1);
-    return probe;
+    return MonitorProbes.monitor(testKit, s);
   }
 
   private static SocketEvent await(TestProbe<SocketEvent> probe, EventType type) {
-    return probe.fishForMessage(WAIT, "waiting for " + type,
-        e -> e.type() == type ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    return MonitorProbes.await(probe, type, WAIT);
   }
 
   private static Socket raw(String endpoint) throws IOException {

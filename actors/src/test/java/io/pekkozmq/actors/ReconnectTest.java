@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,14 +39,11 @@ class ReconnectTest {
   }
 
   private TestProbe<SocketEvent> monitor(ZSocket s) {
-    TestProbe<SocketEvent> probe = testKit.createTestProbe(SocketEvent.class);
-    s.monitor(probe.ref(), EventType.ALL_V1);
-    return probe;
+    return MonitorProbes.monitor(testKit, s);
   }
 
   private static SocketEvent await(TestProbe<SocketEvent> probe, EventType type) {
-    return probe.fishForMessage(WAIT, "waiting for " + type,
-        e -> e.type() == type ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    return MonitorProbes.await(probe, type, WAIT);
   }
 
   @Test

@@ -66,11 +66,13 @@ public final class Inproc {
     return pipe.a();
   }
 
-  /** Removes the binding; returns nothing to drop beyond what the socket tracks itself. */
-  public synchronized List<Pipe.End> unbind(String name, ActorRef<Socket.Command> socket) {
+  /**
+   * Removes the binding. As in libzmq, pipes already connected through it stay: unbinding an
+   * inproc name only stops new connections.
+   */
+  public synchronized void unbind(String name, ActorRef<Socket.Command> socket) {
     Binding b = bound.get(name);
     if (b != null && b.socket().equals(socket)) bound.remove(name);
-    return List.of();
   }
 
   /** libzmq's rule: the sum of both sides' HWMs, or no limit if either side has none. */

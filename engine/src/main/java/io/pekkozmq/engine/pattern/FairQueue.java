@@ -12,9 +12,7 @@ import io.pekkozmq.engine.Frame;
  * another's.
  */
 public final class FairQueue {
-  private final PipeArray pipes = new PipeArray();
-  private int active;
-  private int current;
+  private final ActivePipes pipes = new ActivePipes();
   private boolean more;
   /** Pipe of the frame just returned (recvpipe's out-parameter in libzmq). */
   private PatternPipe lastPipe;
@@ -22,28 +20,18 @@ public final class FairQueue {
   private PatternPipe lastIn;
 
   public void attach(PatternPipe pipe) {
-    pipes.add(pipe);
-    pipes.swap(active, pipes.size() - 1);
-    active++;
+    pipes.attach(pipe);
   }
 
   public void pipeTerminated(PatternPipe pipe) {
-    int i = pipes.indexOf(pipe);
-    if (i < 0) {
+    if (!pipes.contains(pipe)) {
       return;
     }
     // The runtime may drop a pipe while we are inside one of its messages; the rest cannot come.
-    if (more && i == current) {
+    if (more && pipes.isCurrent(pipe)) {
       more = false;
     }
-    if (i < active) {
-      active--;
-      pipes.swap(i, active);
-      if (current == active) {
-        current = 0;
-      }
-    }
-    pipes.erase(pipe);
+    pipes.remove(pipe);
     if (lastIn == pipe) {
       lastIn = null;
     }
@@ -54,35 +42,26 @@ public final class FairQueue {
 
   /** The pipe has a message again. Idempotent. */
   public void activated(PatternPipe pipe) {
-    int i = pipes.indexOf(pipe);
-    if (i < active) {
-      return;
-    }
-    pipes.swap(i, active);
-    active++;
+    pipes.activate(pipe);
   }
 
   /** The next frame, or null (EAGAIN) if no pipe has a message. */
   public Frame recv() {
-    while (active > 0) {
-      PatternPipe pipe = pipes.get(current);
+    while (pipes.hasActive()) {
+      PatternPipe pipe = pipes.current();
       Frame frame = pipe.read();
       if (frame != null) {
         lastPipe = pipe;
         more = frame.hasMore();
         if (!more) {
           lastIn = pipe;
-          current = (current + 1) % active;
+          pipes.advance();
         }
         return frame;
       }
       // Messages are atomic, so a pipe cannot run dry inside one; be lenient if a runtime bug says otherwise.
       more = false;
-      active--;
-      pipes.swap(current, active);
-      if (current == active) {
-        current = 0;
-      }
+      pipes.deactivateCurrent();
     }
     return null;
   }
@@ -101,15 +80,11 @@ public final class FairQueue {
     if (more) {
       return true;
     }
-    while (active > 0) {
-      if (pipes.get(current).checkRead()) {
+    while (pipes.hasActive()) {
+      if (pipes.current().checkRead()) {
         return true;
       }
-      active--;
-      pipes.swap(current, active);
-      if (current == active) {
-        current = 0;
-      }
+      pipes.deactivateCurrent();
     }
     return false;
   }

@@ -11,9 +11,7 @@ import io.pekkozmq.engine.Frame;
  * and the cursor moves on only then, so messages are balanced, not frames.
  */
 public final class LoadBalancer {
-  private final PipeArray pipes = new PipeArray();
-  private int active;
-  private int current;
+  private final ActivePipes pipes = new ActivePipes();
   /** In the middle of a message: the next frame must go to the same pipe. */
   private boolean more;
   /** The pipe of a half-sent message went away: swallow the rest of that message. */
@@ -21,37 +19,23 @@ public final class LoadBalancer {
   private PatternPipe lastPipe;
 
   public void attach(PatternPipe pipe) {
-    pipes.add(pipe);
-    activated(pipe);
+    pipes.attach(pipe);
   }
 
   public void pipeTerminated(PatternPipe pipe) {
-    int i = pipes.indexOf(pipe);
-    if (i < 0) {
+    if (!pipes.contains(pipe)) {
       return;
     }
     // The rest of a message whose pipe vanished cannot go anywhere else without breaking atomicity.
-    if (i == current && more) {
+    if (more && pipes.isCurrent(pipe)) {
       dropping = true;
     }
-    if (i < active) {
-      active--;
-      pipes.swap(i, active);
-      if (current == active) {
-        current = 0;
-      }
-    }
-    pipes.erase(pipe);
+    pipes.remove(pipe);
   }
 
-  /** The pipe has room again. Idempotent, so a spurious activation cannot corrupt the partition. */
+  /** The pipe has room again. Idempotent. */
   public void activated(PatternPipe pipe) {
-    int i = pipes.indexOf(pipe);
-    if (i < active) {
-      return;
-    }
-    pipes.swap(i, active);
-    active++;
+    pipes.activate(pipe);
   }
 
   /**
@@ -66,8 +50,8 @@ public final class LoadBalancer {
       dropping = more;
       return true;
     }
-    while (active > 0) {
-      PatternPipe pipe = pipes.get(current);
+    while (pipes.hasActive()) {
+      PatternPipe pipe = pipes.current();
       if (pipe.write(frame)) {
         lastPipe = pipe;
         break;
@@ -78,22 +62,15 @@ public final class LoadBalancer {
         more = false;
         return false;
       }
-      active--;
-      if (current < active) {
-        pipes.swap(current, active);
-      } else {
-        current = 0;
-      }
+      pipes.deactivateCurrent();
     }
-    if (active == 0) {
+    if (!pipes.hasActive()) {
       return false;
     }
     more = frame.hasMore();
     if (!more) {
       lastPipe.flush();
-      if (++current >= active) {
-        current = 0;
-      }
+      pipes.advance();
     }
     return true;
   }
@@ -107,15 +84,11 @@ public final class LoadBalancer {
     if (more) {
       return true;
     }
-    while (active > 0) {
-      if (pipes.get(current).checkWrite()) {
+    while (pipes.hasActive()) {
+      if (pipes.current().checkWrite()) {
         return true;
       }
-      active--;
-      pipes.swap(current, active);
-      if (current == active) {
-        current = 0;
-      }
+      pipes.deactivateCurrent();
     }
     return false;
   }

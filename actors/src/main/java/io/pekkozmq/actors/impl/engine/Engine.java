@@ -113,10 +113,10 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     this.connectionId = connectionId;
     this.options = options;
     this.conn = new ZmtpConnection(zmtpOptions(type, options, asServer));
-    io.loop().adjustLoad(1);
     try {
       channel.configureBlocking(false);
       key = io.loop().register(channel, SelectionKey.OP_READ, this);
+      io.loop().adjustLoad(1); // closeChannel takes it back, as it does only for a registered key
     } catch (IOException e) {
       fail(Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
       return;

@@ -39,6 +39,9 @@ public final class SocketCore {
   private final String id;
   private volatile boolean closed;
   private volatile String lastEndpoint = "";
+  /** SNDTIMEO / RCVTIMEO in ms, kept here by the socket actor for the facade's blocking calls. */
+  private volatile int sendTimeout = -1;
+  private volatile int recvTimeout = -1;
 
   public SocketCore(String id, SocketType type, Pattern pattern, PatternOptions patternOptions) {
     this.id = id;
@@ -69,6 +72,19 @@ public final class SocketCore {
 
   public void setLastEndpoint(String uri) {
     this.lastEndpoint = uri;
+  }
+
+  public void setTimeouts(int sendTimeoutMillis, int recvTimeoutMillis) {
+    this.sendTimeout = sendTimeoutMillis;
+    this.recvTimeout = recvTimeoutMillis;
+  }
+
+  public int sendTimeout() {
+    return sendTimeout;
+  }
+
+  public int recvTimeout() {
+    return recvTimeout;
   }
 
   public void addWatcher(Watcher w) {
@@ -352,7 +368,7 @@ public final class SocketCore {
     }
   }
 
-  /** Tries to send without waiting: OK, or the Errno (EAGAIN when full). */
+  /** Tries to send without waiting: null when sent, else the Errno (EAGAIN when full). */
   public Errno trySend(Msg msg) {
     lock.lock();
     try {

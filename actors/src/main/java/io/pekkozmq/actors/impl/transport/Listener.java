@@ -86,10 +86,6 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
     return Behaviors.setup(ctx -> new Listener(ctx, io, server, endpoint, boundUri, type, options, socket, events, chooser));
   }
 
-  public long id() {
-    return listenerId;
-  }
-
   @Override
   public Receive<Command> createReceive() {
     return newReceiveBuilder()

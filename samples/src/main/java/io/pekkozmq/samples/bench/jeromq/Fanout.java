@@ -1,6 +1,7 @@
 package io.pekkozmq.samples.bench.jeromq;
 
-import java.util.Locale;
+import io.pekkozmq.samples.bench.PerfReport;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.zeromq.SocketType;
@@ -120,12 +121,7 @@ final class Fanout {
             drainSync(pull, END_INTERVAL_MS, ready, finished);
         }
 
-        System.out.println("message size: " + size + " [B]");
-        System.out.println("message count: " + count);
-        System.out.println("subscriber count: " + subscribers);
-        System.out.println("subscribers ready: " + ready[0]);
-        System.out.println("subscribers finished: " + finished[0]);
-        System.out.println("send throughput: " + (long) ((double) count / elapsed * 1_000_000.0) + " [msg/s]");
+        PerfReport.publisher(size, count, subscribers, ready[0], finished[0], elapsed);
 
         pub.close();
         pull.close();
@@ -278,17 +274,7 @@ final class Fanout {
                 last = Math.max(last, s.lastMicros);
             }
         }
-        long elapsed = (delivered > 0 && last > first) ? last - first : 1L;
-        long rate = delivered > 1 ? (long) ((double) delivered / elapsed * 1_000_000.0) : 0L;
-
-        System.out.println("message size: " + size + " [B]");
-        System.out.println("message count: " + count);
-        System.out.println("subscriber count: " + n);
-        System.out.println("subscribers ready: " + ready);
-        System.out.println("delivered count: " + delivered);
-        System.out.println(String.format(Locale.ROOT, "delivered ratio: %.3f [%%]",
-                100.0 * delivered / ((double) count * n)));
-        System.out.println("delivered: " + rate + " [msg/s]");
+        PerfReport.subscribers(size, count, n, ready, delivered, first, last);
 
         push.close();
         ctx.term();

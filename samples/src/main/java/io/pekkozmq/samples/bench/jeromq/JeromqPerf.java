@@ -1,7 +1,8 @@
 package io.pekkozmq.samples.bench.jeromq;
 
+import io.pekkozmq.samples.bench.PerfReport;
+
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * The benchmark tools of {@code bench/} over JeroMQ 0.6.0, with the same arguments and the same output
@@ -72,26 +73,15 @@ public final class JeromqPerf {
     }
 
     static long nowMicros() {
-        return System.nanoTime() / 1000L;
+        return PerfReport.nowMicros();
     }
 
-    /** The four lines of libzmq's local_thr / inproc_thr. */
     static void printThroughput(long size, long count, long elapsedMicros) {
-        long elapsed = Math.max(1L, elapsedMicros);
-        long throughput = (long) ((double) count / (double) elapsed * 1_000_000.0);
-        double megabits = (double) throughput * size * 8.0 / 1_000_000.0;
-        System.out.println("message size: " + size + " [B]");
-        System.out.println("message count: " + count);
-        System.out.println("mean throughput: " + throughput + " [msg/s]");
-        System.out.println(String.format(Locale.ROOT, "mean throughput: %.3f [Mb/s]", megabits));
+        PerfReport.throughput(size, count, elapsedMicros);
     }
 
-    /** The three lines of libzmq's remote_lat / inproc_lat. */
     static void printLatency(long size, long roundtrips, long elapsedMicros) {
-        double latency = (double) elapsedMicros / (roundtrips * 2.0);
-        System.out.println("message size: " + size + " [B]");
-        System.out.println("roundtrip count: " + roundtrips);
-        System.out.println(String.format(Locale.ROOT, "average latency: %.3f [us]", latency));
+        PerfReport.latency(size, roundtrips, elapsedMicros);
     }
 
     static void checkSize(byte[] msg, long size) {

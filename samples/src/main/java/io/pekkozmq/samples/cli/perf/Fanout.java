@@ -1,5 +1,7 @@
 package io.pekkozmq.samples.cli.perf;
 
+import io.pekkozmq.samples.bench.PerfReport;
+
 import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
@@ -8,7 +10,6 @@ import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -97,13 +98,7 @@ public final class Fanout {
         drainSync(pull, END_INTERVAL_MS, ready, finished);
       }
 
-      System.out.println("message size: " + size + " [B]");
-      System.out.println("message count: " + count);
-      System.out.println("subscriber count: " + subscribers);
-      System.out.println("subscribers ready: " + ready[0]);
-      System.out.println("subscribers finished: " + finished[0]);
-      System.out.println("send throughput: " + (long) ((double) count / elapsed * 1_000_000.0) + " [msg/s]");
-      System.out.flush();
+      PerfReport.publisher(size, count, subscribers, ready[0], finished[0], elapsed);
       return ready[0] == subscribers ? 0 : 3;
     }
   }
@@ -231,17 +226,7 @@ public final class Fanout {
           last = Math.max(last, s.lastMicros);
         }
       }
-      long elapsed = (delivered > 0 && last > first) ? last - first : 1L;
-      long rate = delivered > 1 ? (long) ((double) delivered / elapsed * 1_000_000.0) : 0L;
-
-      System.out.println("message size: " + size + " [B]");
-      System.out.println("message count: " + count);
-      System.out.println("subscriber count: " + n);
-      System.out.println("subscribers ready: " + ready);
-      System.out.println("delivered count: " + delivered);
-      System.out.println(String.format(Locale.ROOT, "delivered ratio: %.3f [%%]", 100.0 * delivered / ((double) count * n)));
-      System.out.println("delivered: " + rate + " [msg/s]");
-      System.out.flush();
+      PerfReport.subscribers(size, count, n, ready, delivered, first, last);
       if (failure != null) {
         System.err.println("sub_fanout: " + failure);
         return 1;

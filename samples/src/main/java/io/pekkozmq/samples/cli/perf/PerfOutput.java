@@ -1,33 +1,22 @@
 package io.pekkozmq.samples.cli.perf;
 
 import io.pekkozmq.engine.Msg;
-import java.util.Locale;
+import io.pekkozmq.samples.bench.PerfReport;
 
-/** The output lines of libzmq's perf tools, which bench/run.sh parses. */
+/** Our perf tools' side of {@link PerfReport}, plus libzmq's message-size check. */
 final class PerfOutput {
   private PerfOutput() {}
 
   static long nowMicros() {
-    return System.nanoTime() / 1000L;
+    return PerfReport.nowMicros();
   }
 
   static void throughput(long size, long count, long elapsedMicros) {
-    long elapsed = Math.max(1L, elapsedMicros);
-    long throughput = (long) ((double) count / (double) elapsed * 1_000_000.0);
-    double megabits = (double) throughput * size * 8.0 / 1_000_000.0;
-    System.out.println("message size: " + size + " [B]");
-    System.out.println("message count: " + count);
-    System.out.println("mean throughput: " + throughput + " [msg/s]");
-    System.out.println(String.format(Locale.ROOT, "mean throughput: %.3f [Mb/s]", megabits));
-    System.out.flush();
+    PerfReport.throughput(size, count, elapsedMicros);
   }
 
   static void latency(long size, long roundtrips, long elapsedMicros) {
-    double latency = (double) elapsedMicros / (roundtrips * 2.0);
-    System.out.println("message size: " + size + " [B]");
-    System.out.println("roundtrip count: " + roundtrips);
-    System.out.println(String.format(Locale.ROOT, "average latency: %.3f [us]", latency));
-    System.out.flush();
+    PerfReport.latency(size, roundtrips, elapsedMicros);
   }
 
   /** Every message must be one frame of the announced size, as libzmq's tools check. */
