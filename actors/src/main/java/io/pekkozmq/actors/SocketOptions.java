@@ -34,6 +34,7 @@ public final class SocketOptions {
   public int heartbeatIvl;
   public int heartbeatTtl;
   public int heartbeatTimeout;
+  public byte[] heartbeatContext = new byte[0];
   public boolean conflate;
 
   /** The defaults in {@code config} (the {@code pekko-zmq.socket} block). */
@@ -88,6 +89,7 @@ public final class SocketOptions {
     o.heartbeatIvl = heartbeatIvl;
     o.heartbeatTtl = heartbeatTtl;
     o.heartbeatTimeout = heartbeatTimeout;
+    o.heartbeatContext = heartbeatContext;
     o.conflate = conflate;
     return o;
   }
@@ -128,6 +130,13 @@ public final class SocketOptions {
         heartbeatTtl = ttl;
       }
       case HEARTBEAT_TIMEOUT -> heartbeatTimeout = nonNegative(option, value);
+      case HEARTBEAT_CONTEXT -> {
+        byte[] b = value instanceof byte[] bytes ? bytes.clone()
+            : value instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : null;
+        if (b == null) throw new ZmqException(Errno.EINVAL, "option " + option + " needs bytes or a string");
+        if (b.length > 16) throw new ZmqException(Errno.EINVAL, "option " + option + " is at most 16 bytes, got " + b.length);
+        heartbeatContext = b;
+      }
       case CONFLATE -> conflate = bool(option, value);
       default -> throw new ZmqException(Errno.EINVAL, "option " + option + " cannot be set here");
     }
@@ -159,6 +168,7 @@ public final class SocketOptions {
       case HEARTBEAT_IVL -> heartbeatIvl;
       case HEARTBEAT_TTL -> heartbeatTtl;
       case HEARTBEAT_TIMEOUT -> heartbeatTimeout;
+      case HEARTBEAT_CONTEXT -> heartbeatContext.clone();
       case CONFLATE -> conflate;
       default -> throw new IllegalStateException(option + " is answered by the socket");
     };

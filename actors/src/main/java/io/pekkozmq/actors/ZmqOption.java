@@ -31,6 +31,8 @@ public enum ZmqOption {
   HEARTBEAT_IVL(Integer.class),
   HEARTBEAT_TTL(Integer.class),
   HEARTBEAT_TIMEOUT(Integer.class),
+  /** Up to 16 bytes sent in each PING and echoed by the peer's PONG. */
+  HEARTBEAT_CONTEXT(byte[].class),
   CONFLATE(Boolean.class),
   /** SUB/XSUB (and XPUB with XPUB_MANUAL): add a subscription prefix. */
   SUBSCRIBE(byte[].class),
