@@ -112,6 +112,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record WriteActivated(Pipe.End end) implements Command {}
 
+  /** STREAM's pattern let go of a peer ([id, empty]): libzmq's pipe terminate. */
+  private record TerminatePipe(Pipe.End end) implements Command {}
+
   private record Event(SocketEvent event) implements Command {}
 
   /** From the context: an inproc peer connected to (or bound for) this socket. */
@@ -208,6 +211,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
+        .onMessage(TerminatePipe.class, this::onTerminatePipe)
         .onMessage(Event.class, this::onEvent)
         .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
         .onSignal(Terminated.class, this::onChildStopped)
@@ -320,9 +324,13 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     if (pipe != null) attachPipe(pipe.b(), session, true);
   }
 
-  /** ROUTER and STREAM address peers by identity, so their pipes join after the handshake. */
+  /**
+   * ROUTER names a peer by the routing id it announces, so its pipes join after the handshake.
+   * STREAM names its peers itself (or by CONNECT_ROUTING_ID), so, as in libzmq, its pipe exists
+   * from connect on and what is sent before the connection is made waits in it.
+   */
   private boolean needsPeerIdentityFirst() {
-    return type == SocketType.ROUTER || type == SocketType.STREAM;
+    return type == SocketType.ROUTER;
   }
 
   private Behavior<Command> onUnbind(Unbind u) {
@@ -389,6 +397,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       checkOpen();
       if (s.option().isPatternOption()) {
         core.setPatternOption(s.option().name(), s.value());
+        // connections made from now on read it (libzmq's raw engine copies it at bind/connect)
+        if (s.option() == ZmqOption.STREAM_NOTIFY) options.streamNotify = (Boolean) core.patternOption("STREAM_NOTIFY");
         reply(s.replyTo(), new Done());
         return this;
       }
@@ -400,6 +410,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         po.routingId = options.routingId;
         po.immediate = options.immediate;
         po.conflate = options.conflate;
+        if (s.option() == ZmqOption.CONNECT_ROUTING_ID) po.connectRoutingId = options.connectRoutingId; // for the next connect
       });
       core.setTimeouts(options.sndTimeo, options.rcvTimeo);
       reply(s.replyTo(), new Done());
@@ -503,6 +514,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated) {
     end.setListener(pipeListener);
+    if (type == SocketType.STREAM) end.setTerminator(() -> self.tell(new TerminatePipe(end)));
     if (session != null) pipeSessions.put(end, session);
     core.attach(end, locallyInitiated);
     flushPendingSends();
@@ -519,6 +531,17 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onReadActivated(ReadActivated r) {
     core.readActivated(r.end());
     deliver();
+    return this;
+  }
+
+  /**
+   * Nothing more goes to or comes from this peer; its connection delivers what is queued and then
+   * closes for good (no reconnect: libzmq ends a raw session whose pipe is terminated).
+   */
+  private Behavior<Command> onTerminatePipe(TerminatePipe t) {
+    ActorRef<Session.Command> session = pipeSessions.remove(t.end());
+    dropPipe(t.end());
+    if (session != null) session.tell(new Session.Term(-1));
     return this;
   }
 

@@ -36,6 +36,8 @@ public final class SocketOptions {
   public int heartbeatTimeout;
   public byte[] heartbeatContext = new byte[0];
   public boolean conflate;
+  /** STREAM_NOTIFY as set on the socket (the pattern holds it), copied here for the raw engine. */
+  public boolean streamNotify = true;
 
   /** The defaults in {@code config} (the {@code pekko-zmq.socket} block). */
   public static SocketOptions fromConfig(Config c) {
@@ -91,6 +93,7 @@ public final class SocketOptions {
     o.heartbeatTimeout = heartbeatTimeout;
     o.heartbeatContext = heartbeatContext;
     o.conflate = conflate;
+    o.streamNotify = streamNotify;
     return o;
   }
 

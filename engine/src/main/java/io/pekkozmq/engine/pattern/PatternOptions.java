@@ -58,6 +58,9 @@ public final class PatternOptions {
   public byte[] xpubWelcomeMsg;
   /** ZMQ_INVERT_MATCHING: PUB/XPUB send to non-matching peers, SUB keeps non-matching messages. */
   public boolean invertMatching;
-  /** ZMQ_STREAM_NOTIFY: STREAM delivers [id, empty] when a peer connects or disconnects. */
+  /**
+   * ZMQ_STREAM_NOTIFY: STREAM delivers [id, empty] when a peer connects or disconnects. Kept here
+   * for getsockopt; the connections (the runtime's raw engine) produce the notifications.
+   */
   public boolean streamNotify = true;
 }

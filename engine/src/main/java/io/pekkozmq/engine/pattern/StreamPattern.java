@@ -4,19 +4,20 @@ import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.SocketType;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 
 /**
- * STREAM: raw TCP peers. Every received chunk comes as [id, data]; to send, give [id, data]
- * (the MORE flag of the data frame is ignored). Ids are always generated (5-byte form, see
- * {@link RoutingTable}) or CONNECT_ROUTING_ID. With STREAM_NOTIFY, a peer's arrival and departure
- * are delivered as [id, empty]; sending [id, empty] closes that peer. An unknown id fails with
- * EHOSTUNREACH, a full peer with EAGAIN.
+ * STREAM: raw TCP peers. Every message a pipe delivers comes out as [id, data]; to send, give
+ * [id, data] (the MORE flag of the data frame is ignored). Ids are always generated (5-byte form,
+ * see {@link RoutingTable}) or CONNECT_ROUTING_ID. A peer's arrival and departure are empty
+ * messages its connection puts in the pipe (with STREAM_NOTIFY, libzmq's raw engine does the
+ * same), so they reach the application as [id, empty] in order with the data. Sending [id, empty]
+ * terminates that peer's pipe: it is forgotten at once, and the runtime closes the connection after
+ * writing what was queued, with no notification. An unknown id fails with EHOSTUNREACH, a full
+ * peer with EAGAIN.
  */
 public final class StreamPattern extends Pattern {
   private final FairQueue fq = new FairQueue();
   private final RoutingTable table;
-  private final ArrayDeque<byte[]> notifications = new ArrayDeque<>();
 
   private boolean prefetched;
   private boolean routingIdSent;
@@ -51,21 +52,14 @@ public final class StreamPattern extends Pattern {
     pipe.setRoutingId(id);
     table.add(id, pipe);
     fq.attach(pipe);
-    if (options.streamNotify) {
-      notifications.add(id);
-    }
   }
 
   @Override
   public void pipeTerminated(PatternPipe pipe) {
-    RoutingTable.OutPipe out = table.of(pipe);
     table.erase(pipe);
     fq.pipeTerminated(pipe);
     if (pipe == currentOut) {
       currentOut = null;
-    }
-    if (out != null && options.streamNotify) {
-      notifications.add(out.key.array());
     }
   }
 
@@ -103,7 +97,10 @@ public final class StreamPattern extends Pattern {
     moreOut = false;
     if (currentOut != null) {
       if (frame.size() == 0) {
-        currentOut.terminate(false);
+        // libzmq stops using a terminated pipe at once: later sends to this id are unroutable
+        PatternPipe closing = currentOut;
+        pipeTerminated(closing);
+        closing.terminate(false);
       } else if (currentOut.write(frame.withMore(false))) {
         currentOut.flush();
       }
@@ -114,15 +111,8 @@ public final class StreamPattern extends Pattern {
 
   @Override
   public Frame recv() {
-    if (!prefetched) {
-      if (!notifications.isEmpty()) {
-        prefetchedId = Frame.wrap(notifications.poll(), Frame.MORE);
-        prefetchedMsg = Frame.EMPTY;
-        prefetched = true;
-        routingIdSent = false;
-      } else if (!prefetchData()) {
-        return failRecv(Errno.EAGAIN);
-      }
+    if (!prefetched && !prefetchData()) {
+      return failRecv(Errno.EAGAIN);
     }
     if (!routingIdSent) {
       routingIdSent = true;
@@ -146,7 +136,7 @@ public final class StreamPattern extends Pattern {
 
   @Override
   public boolean hasIn() {
-    return prefetched || !notifications.isEmpty() || prefetchData();
+    return prefetched || prefetchData();
   }
 
   @Override

@@ -338,10 +338,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   // ---- ending -------------------------------------------------------------------------------
 
   private void setInterest(int op, boolean on) {
-    if (key == null || !key.isValid()) return;
-    int ops = key.interestOps();
-    int next = on ? (ops | op) : (ops & ~op);
-    if (next != ops) key.interestOps(next);
+    ChannelRegistration.setInterest(key, op, on);
   }
 
   private void fail(Outcome outcome, String reason) {
@@ -365,15 +362,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   }
 
   private void closeChannel() {
-    if (key != null) {
-      key.cancel();
-      key = null;
-      io.loop().adjustLoad(-1);
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // the connection is gone either way
-    }
+    ChannelRegistration.release(io, key, channel);
+    key = null;
   }
 }

@@ -3,6 +3,7 @@ package io.pekkozmq.actors.impl.session;
 import io.pekkozmq.actors.SocketOptions;
 import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.engine.Engine;
+import io.pekkozmq.actors.impl.engine.RawEngine;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.transport.Connecter;
@@ -149,9 +150,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private void startEngine(SocketChannel ch, String local, String remote, long connectionId, boolean asServer) {
-    engine = ctx.spawnAnonymous(
-        Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId),
-        io.dispatcher());
+    Behavior<Engine.Command> behavior = type == SocketType.STREAM
+        ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
+        : Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
+    engine = ctx.spawnAnonymous(behavior, io.dispatcher());
   }
 
   private Behavior<Command> onConnected(Connected c) {
@@ -191,6 +193,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private static void applyPeer(Pipe.End socketEnd, PeerInfo peer) {
+    if (peer == null) return; // a raw peer tells nothing; STREAM names it itself
     socketEnd.setRoutingId(peer.routingId());
     socketEnd.setMetadata(peer.properties() == null ? Map.of() : peer.properties());
     socketEnd.setLegacySubscriptions(peer.minorVersion() == 0);
@@ -206,6 +209,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
       }
     }
     if (terminating) return stop();
+    if (type == SocketType.STREAM && end != null && end.peer().writeClosed()) {
+      return stop(); // the socket let go of this peer ([id, empty]): libzmq ends a raw session for good
+    }
     boolean reconnect = endpoint != null && options.reconnectIvl >= 0
         && !(s.outcome() == Engine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)
         && !(s.outcome() == Engine.Outcome.DISCONNECTED && (options.reconnectStop & 4) != 0);
