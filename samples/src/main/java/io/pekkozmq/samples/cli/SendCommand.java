@@ -15,9 +15,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** Sends each stdin line as one message, then closes honouring LINGER (default: until delivered). */
+/**
+ * Sends each stdin line as one message, then closes honouring LINGER (default: until delivered). A
+ * STREAM line is [peer id, bytes]; the peer is the one --connect-routing-id names, and what is sent
+ * before the connection is made waits for it (closing then ends the connection).
+ */
 @Command(name = "send", mixinStandardHelpOptions = true,
-    description = "Send stdin, one message per line (default type PUSH), then close honouring linger.")
+    description = "Send stdin, one message per line (default type PUSH), then close honouring linger."
+        + " STREAM: each line is the peer id (--connect-routing-id) and the bytes.")
 final class SendCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -37,6 +42,16 @@ final class SendCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     socket.validate(true);
     if (waitPeers < 0) throw new ParameterException(spec.commandLine(), "--wait-peers: must be >= 0");
+    if (socket.socketType(SocketType.PUSH) == SocketType.STREAM) {
+      if (socket.connectRoutingId == null || socket.connects.isEmpty()) {
+        throw new ParameterException(spec.commandLine(),
+            "--type STREAM: give --connect and --connect-routing-id, the id that starts each line");
+      }
+      if (waitPeers > 0) {
+        throw new ParameterException(spec.commandLine(),
+            "--wait-peers: a STREAM connection has no handshake; lines sent early wait for the connection");
+      }
+    }
     try (ZContext ctx = new ZContext()) {
       SocketSpec.Opened o = socket.open(ctx, SocketType.PUSH, waitPeers > 0);
       if (waitPeers > 0 && !o.events().awaitHandshakes(waitPeers, timeoutMillis)) {

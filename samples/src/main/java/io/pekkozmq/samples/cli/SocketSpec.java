@@ -26,7 +26,8 @@ public final class SocketSpec {
   CommandSpec mixee;
 
   @Option(names = "--type", paramLabel = "TYPE",
-      description = "Socket type: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB.")
+      description = "Socket type: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM"
+          + " (raw TCP or ipc: messages are [peer id, bytes]; [id, empty] announces a peer's arrival or departure).")
   String type;
 
   @Option(names = "--bind", paramLabel = "EP", description = "Bind to an endpoint (repeatable).")
@@ -45,6 +46,10 @@ public final class SocketSpec {
 
   @Option(names = "--routing-id", paramLabel = "ID", description = "ROUTING_ID of this socket (hex in hex format).")
   String routingId;
+
+  @Option(names = "--connect-routing-id", paramLabel = "ID",
+      description = "CONNECT_ROUTING_ID: how ROUTER or STREAM names the peer of the first --connect (hex in hex format).")
+  String connectRoutingId;
 
   @Option(names = "--hwm", paramLabel = "N", description = "Send and receive high-water mark.")
   Integer hwm;
@@ -76,8 +81,9 @@ public final class SocketSpec {
     try {
       for (String s : subscriptions) format.bytes(s);
       if (routingId != null) format.bytes(routingId);
+      if (connectRoutingId != null) format.bytes(connectRoutingId);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(mixee.commandLine(), "--subscribe/--routing-id: " + e.getMessage());
+      throw new ParameterException(mixee.commandLine(), "--subscribe/--routing-id/--connect-routing-id: " + e.getMessage());
     }
   }
 
@@ -104,6 +110,7 @@ public final class SocketSpec {
     }
     if (linger != null) s.setOption(ZmqOption.LINGER, linger);
     if (routingId != null) s.setOption(ZmqOption.ROUTING_ID, format.bytes(routingId));
+    if (connectRoutingId != null) s.setOption(ZmqOption.CONNECT_ROUTING_ID, format.bytes(connectRoutingId));
     EventLog log = null;
     if (events != null || countHandshakes) log = EventLog.attach(ctx, s, eventStream(), "");
     if (t == SocketType.SUB) {
