@@ -67,7 +67,7 @@ class JeromqInteropTest {
       socket.setOption(ZmqOption.LINGER, 10_000);
       ZMQ.Socket peer;
       if (weBind) {
-        peer = connectJeromq(socket, socket.bind("tcp://127.0.0.1:*"), theirs);
+        peer = JeromqConnect.connect(ctx, jeromq, socket, socket.bind("tcp://127.0.0.1:*"), () -> openJeromq(theirs));
       } else {
         peer = openJeromq(theirs);
         int port = peer.bindToRandomPort("tcp://127.0.0.1");
@@ -99,39 +99,6 @@ class JeromqInteropTest {
     peer.setReceiveTimeOut((int) WAIT.toMillis());
     peer.setSendTimeOut((int) WAIT.toMillis());
     return peer;
-  }
-
-  /**
-   * Connects a JeroMQ socket to ours and waits for the handshake. JeroMQ 0.6.0 now and then never
-   * starts the handshake on a connecting socket: its end of the TCP connection is never read or
-   * written, and it does not reconnect when we drop it. Reproduced JeroMQ-to-JeroMQ without
-   * pekko-zmq (about 1 connect in 100). Such a socket is replaced, a bounded number of times.
-   */
-  private ZMQ.Socket connectJeromq(ZSocket ours, String endpoint, org.zeromq.SocketType type) throws Exception {
-    java.util.concurrent.LinkedBlockingQueue<io.pekkozmq.engine.event.SocketEvent> events =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    var monitor = ctx.system().systemActorOf(
-        org.apache.pekko.actor.typed.javadsl.Behaviors.<io.pekkozmq.engine.event.SocketEvent>receiveMessage(e -> {
-          if (e.type() == io.pekkozmq.engine.event.EventType.MONITOR_STOPPED) {
-            return org.apache.pekko.actor.typed.javadsl.Behaviors.stopped();
-          }
-          events.add(e);
-          return org.apache.pekko.actor.typed.javadsl.Behaviors.same();
-        }),
-        "jeromq-handshakes-" + java.util.UUID.randomUUID(), org.apache.pekko.actor.typed.Props.empty());
-    ours.monitor(monitor, io.pekkozmq.engine.event.EventType.HANDSHAKE_SUCCEEDED.value());
-    try {
-      for (int attempt = 1; attempt <= 5; attempt++) {
-        ZMQ.Socket peer = openJeromq(type);
-        peer.connect(endpoint);
-        if (events.poll(3, TimeUnit.SECONDS) != null) return peer;
-        peer.setLinger(0);
-        jeromq.destroySocket(peer);
-      }
-      throw new AssertionError("JeroMQ never completed a handshake with " + endpoint + " in 5 connects");
-    } finally {
-      ours.actor().tell(new Socket.Unmonitor(monitor));
-    }
   }
 
   private static String receiveAll(ZMQ.Socket peer, int count) {
