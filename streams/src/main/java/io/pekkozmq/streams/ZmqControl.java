@@ -26,9 +26,10 @@ public interface ZmqControl {
   /**
    * The socket's monitor events matching {@code mask} ({@code EventType} bits, e.g.
    * {@code EventType.ALL}). The stage subscribes one monitor before it binds or connects and keeps
-   * up to {@link ZmqSettings#eventBuffer()} events, so a subscriber that attaches right after
-   * materialization sees LISTENING/CONNECT_DELAYED too. Completes after MONITOR_STOPPED, when the
-   * socket has closed.
+   * the latest {@link ZmqSettings#eventBuffer()} events, which a new subscriber gets first, so one
+   * that attaches after materialization still sees LISTENING or CONNECT_DELAYED. Completes after
+   * MONITOR_STOPPED, once the socket has closed; a subscriber that falls more than the buffer behind
+   * loses its oldest events, so it never holds the socket back.
    */
   Source<SocketEvent, NotUsed> events(long mask);
 

@@ -241,7 +241,7 @@ public final class ZmqSettings {
     return new ZmqSettings(socketType, binds, connects, options, subscriptions, dispatcher, messages, eventBuffer);
   }
 
-  /** Monitor events kept for {@link ZmqControl#events} subscribers (a power of two). */
+  /** Monitor events a stage keeps for {@link ZmqControl#events} subscribers, and per subscriber. */
   public ZmqSettings withEventBuffer(int events) {
     checkEventBuffer("event buffer", events);
     return new ZmqSettings(socketType, binds, connects, options, subscriptions, dispatcher, receiveBatch, events);
@@ -322,8 +322,6 @@ public final class ZmqSettings {
   }
 
   private static void checkEventBuffer(String what, int n) {
-    if (n < 1 || Integer.bitCount(n) != 1) {
-      throw new IllegalArgumentException(what + " must be a power of two, got " + n);
-    }
+    if (n < 1) throw new IllegalArgumentException(what + " must be at least 1, got " + n);
   }
 }

@@ -47,7 +47,7 @@ public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue
 
   @Override
   public Pair<GraphStageLogic, ZmqControl> createLogicAndMaterializedValuePair(Attributes attributes) {
-    StageControl control = new StageControl();
+    StageControl control = new StageControl(settings.eventBuffer());
     return Pair.create(new Logic(control), control);
   }
 
@@ -63,6 +63,10 @@ public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue
         @Override
         public void onPush() {
           pending = grab(in);
+          if (!sendFirst && receiving) {
+            fail(new IllegalStateException("ZmqFlow.repServer: the handler emitted a reply with no request to answer"));
+            return;
+          }
           trySendPending();
         }
 
@@ -100,18 +104,23 @@ public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue
 
     @Override
     protected void onSocketOpen() {
-      if (sendFirst) pull(in);
+      // REQ asks for its first request; REP signals demand for replies from the start, as a joined
+      // handler only pulls requests once its own output is pulled
+      pull(in);
     }
 
     private void trySendPending() {
       if (!send(pending)) return;
       pending = null;
       receiving = true;
-      if (!sendFirst && finishing) {
-        completeStage();
-      } else if (isAvailable(out)) {
-        tryReceive();
+      if (!sendFirst) {
+        if (finishing) {
+          completeStage();
+          return;
+        }
+        pull(in);
       }
+      if (isAvailable(out)) tryReceive();
     }
 
     private void tryReceive() {
@@ -119,8 +128,10 @@ public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue
       if (m == null) return;
       push(out, m);
       receiving = false;
-      if (sendFirst && finishing) completeStage();
-      else if (!isClosed(in)) pull(in);
+      if (sendFirst) {
+        if (finishing) completeStage();
+        else if (!isClosed(in)) pull(in);
+      }
     }
 
     @Override

@@ -41,7 +41,7 @@ public final class FlowStage extends AbstractGraphStageWithMaterializedValue<Flo
 
   @Override
   public Pair<GraphStageLogic, ZmqControl> createLogicAndMaterializedValuePair(Attributes attributes) {
-    StageControl control = new StageControl();
+    StageControl control = new StageControl(settings.eventBuffer());
     return Pair.create(new Logic(control), control);
   }
 

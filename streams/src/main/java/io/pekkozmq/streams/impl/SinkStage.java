@@ -38,7 +38,7 @@ public final class SinkStage extends AbstractGraphStageWithMaterializedValue<Sin
 
   @Override
   public Pair<GraphStageLogic, ZmqControl> createLogicAndMaterializedValuePair(Attributes attributes) {
-    StageControl control = new StageControl();
+    StageControl control = new StageControl(settings.eventBuffer());
     return Pair.create(new Logic(control), control);
   }
 

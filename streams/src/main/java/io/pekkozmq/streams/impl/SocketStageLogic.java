@@ -11,7 +11,6 @@ import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import io.pekkozmq.engine.event.EventType;
-import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.monitor.EventSource;
 import io.pekkozmq.streams.ZmqSettings;
 import java.time.Duration;
@@ -27,9 +26,7 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.Shape;
-import org.apache.pekko.stream.javadsl.BroadcastHub;
-import org.apache.pekko.stream.javadsl.Keep;
-import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
@@ -117,7 +114,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
       control.ready.completeExceptionally(cause != null ? cause
           : new IllegalStateException(stageName + " stopped before its socket was bound and connected"));
     }
-    control.eventHub.complete(Source.empty());
+    if (socket == null) control.eventsDone(); // else the monitor stream ends with MONITOR_STOPPED
     if (socket == null) {
       complete(control.closed, cause);
       return;
@@ -206,9 +203,9 @@ abstract class SocketStageLogic extends GraphStageLogic {
     control.setCore(core);
     core.addWatcher(watcher);
     // the monitor is subscribed before any bind or connect, so no event of this socket is missed
-    control.eventHub.complete(EventSource.create(socket, EventType.ALL_V2, settings.eventBuffer())
-        .toMat(BroadcastHub.of(SocketEvent.class, settings.eventBuffer()), Keep.right())
-        .run(materializer()));
+    EventSource.create(socket, EventType.ALL_V2, settings.eventBuffer())
+        .runWith(Sink.foreach(control::publish), materializer())
+        .whenComplete((d, e) -> control.eventsDone());
     AsyncCallback<Done> gone = createAsyncCallback(d -> {
       if (!closingSocket) {
         fail(new ZmqException(Errno.ETERM, stageName + ": its " + core.type() + " socket was closed (context terminated?)"));

@@ -37,7 +37,7 @@ public final class SourceStage extends AbstractGraphStageWithMaterializedValue<S
 
   @Override
   public Pair<GraphStageLogic, ZmqControl> createLogicAndMaterializedValuePair(Attributes attributes) {
-    StageControl control = new StageControl();
+    StageControl control = new StageControl(settings.eventBuffer());
     return Pair.create(new Logic(control), control);
   }
 

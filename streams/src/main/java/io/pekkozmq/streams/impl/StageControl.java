@@ -3,24 +3,46 @@ package io.pekkozmq.streams.impl;
 import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.streams.ZmqControl;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.stream.stage.AsyncCallback;
 
 /**
- * Internal. The {@link ZmqControl} a stage materializes: futures the stage logic completes, and a
- * callback into the stage for {@link #drainAndShutdown}.
+ * Internal. The {@link ZmqControl} a stage materializes: futures the stage logic completes, a
+ * callback into the stage for {@link #drainAndShutdown}, and the fan-out of the stage's one monitor
+ * subscription to any number of {@link #events} subscribers.
+ *
+ * <p>Events: the stage subscribes one monitor before its socket binds or connects and feeds every
+ * event to {@link #publish}; the last {@code history} events are kept, so a subscriber that attaches
+ * later still sees how the socket started. Publishing, attaching and completion share one lock, so
+ * each subscriber sees events in order, without gaps beyond its buffer, and always completes.
  */
 final class StageControl implements ZmqControl {
   final CompletableFuture<String> ready = new CompletableFuture<>();
   final CompletableFuture<Done> closed = new CompletableFuture<>();
-  /** The stage's event hub, once its socket exists; an empty source if it never did. */
-  final CompletableFuture<Source<SocketEvent, NotUsed>> eventHub = new CompletableFuture<>();
   private volatile AsyncCallback<Done> shutdown;
   private volatile SocketCore core;
+
+  private record Subscriber(long mask, SourceQueueWithComplete<SocketEvent> queue) {}
+
+  private final Object eventLock = new Object();
+  private final int history;
+  private final ArrayDeque<SocketEvent> recent;
+  private final List<Subscriber> subscribers = new ArrayList<>();
+  private boolean eventsDone;
+
+  StageControl(int history) {
+    this.history = history;
+    this.recent = new ArrayDeque<>(history);
+  }
 
   void bind(AsyncCallback<Done> shutdownCallback) {
     this.shutdown = shutdownCallback;
@@ -28,6 +50,28 @@ final class StageControl implements ZmqControl {
 
   void setCore(SocketCore core) {
     this.core = core;
+  }
+
+  /** One event of the stage's socket, for every subscriber whose mask takes it. */
+  void publish(SocketEvent e) {
+    synchronized (eventLock) {
+      if (eventsDone) return;
+      if (recent.size() == history) recent.poll();
+      recent.add(e);
+      for (Subscriber s : subscribers) {
+        if (e.type().in(s.mask())) s.queue().offer(e);
+      }
+    }
+  }
+
+  /** The socket's monitor has stopped (or the socket never existed): complete every subscriber. */
+  void eventsDone() {
+    synchronized (eventLock) {
+      if (eventsDone) return;
+      eventsDone = true;
+      for (Subscriber s : subscribers) s.queue().complete();
+      subscribers.clear();
+    }
   }
 
   @Override
@@ -43,8 +87,22 @@ final class StageControl implements ZmqControl {
 
   @Override
   public Source<SocketEvent, NotUsed> events(long mask) {
-    return Source.completionStageSource(eventHub.thenApply(hub -> hub.filter(e -> e.type().in(mask))))
-        .mapMaterializedValue(f -> NotUsed.getInstance());
+    return Source.<SocketEvent>queue(history, OverflowStrategy.dropHead()).mapMaterializedValue(queue -> {
+      Subscriber s = new Subscriber(mask, queue);
+      synchronized (eventLock) {
+        for (SocketEvent e : recent) {
+          if (e.type().in(mask)) queue.offer(e);
+        }
+        if (eventsDone) queue.complete();
+        else subscribers.add(s);
+      }
+      queue.watchCompletion().whenComplete((d, err) -> {
+        synchronized (eventLock) {
+          subscribers.remove(s);
+        }
+      });
+      return NotUsed.getInstance();
+    });
   }
 
   @Override
