@@ -1,10 +1,13 @@
 package io.pekkozmq.streams.javadsl;
 
 import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.streams.ZmqControl;
 import io.pekkozmq.streams.ZmqSettings;
 import io.pekkozmq.streams.impl.SinkStage;
 import io.pekkozmq.streams.impl.StageTypes;
+import java.util.Collections;
+import java.util.Set;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
@@ -22,6 +25,11 @@ import org.apache.pekko.stream.javadsl.Sink;
  */
 public final class ZmqSink {
   private ZmqSink() {}
+
+  /** The socket types this stage takes. */
+  public static Set<SocketType> socketTypes() {
+    return Collections.unmodifiableSet(StageTypes.SINK);
+  }
 
   /** @throws IllegalArgumentException when the settings' socket type cannot send on its own */
   public static Sink<Msg, ZmqControl> create(ZmqSettings settings) {

@@ -1,10 +1,13 @@
 package io.pekkozmq.streams.javadsl;
 
 import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.streams.ZmqControl;
 import io.pekkozmq.streams.ZmqSettings;
 import io.pekkozmq.streams.impl.SourceStage;
 import io.pekkozmq.streams.impl.StageTypes;
+import java.util.Collections;
+import java.util.Set;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -20,6 +23,11 @@ import org.apache.pekko.stream.javadsl.Source;
  */
 public final class ZmqSource {
   private ZmqSource() {}
+
+  /** The socket types this stage takes. */
+  public static Set<SocketType> socketTypes() {
+    return Collections.unmodifiableSet(StageTypes.SOURCE);
+  }
 
   /** @throws IllegalArgumentException when the settings' socket type cannot receive on its own */
   public static Source<Msg, ZmqControl> create(ZmqSettings settings) {
