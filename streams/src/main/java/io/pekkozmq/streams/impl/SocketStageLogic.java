@@ -166,9 +166,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
   }
 
   private Msg takeFromInbox() {
-    Msg m = inbox.get(inboxNext);
-    inbox.set(inboxNext++, null);
-    return m;
+    return inbox.get(inboxNext++); // slots are released together by the next batch's clear()
   }
 
   // ---- sending ------------------------------------------------------------------------------
