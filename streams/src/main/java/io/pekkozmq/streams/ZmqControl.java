@@ -29,7 +29,7 @@ public interface ZmqControl {
    * the latest {@link ZmqSettings#eventBuffer()} events, which a new subscriber gets first, so one
    * that attaches after materialization still sees LISTENING or CONNECT_DELAYED. Completes after
    * MONITOR_STOPPED, once the socket has closed; a subscriber that falls more than the buffer behind
-   * loses its oldest events, so it never holds the socket back.
+   * misses the events beyond it, so it never holds the socket back.
    */
   Source<SocketEvent, NotUsed> events(long mask);
 

@@ -92,7 +92,11 @@ class PzmqRelayCliTest {
       s.setsockopt(zmq.RCVTIMEO, 20000)
       s.connect(sys.argv[1])
       for i in range(int(sys.argv[2])):
-          m = s.recv_multipart()
+          try:
+              m = s.recv_multipart()
+          except zmq.Again:
+              print('TIMEOUT after', i, flush=True)
+              sys.exit(1)
           if int(m[0].split(b' ')[0]) != i:
               print('BAD', i, m[0][:20], flush=True)
               sys.exit(1)
@@ -180,6 +184,8 @@ class PzmqRelayCliTest {
         assertEquals("OK", pull.awaitLine("", RUN), pull.stderr());
         assertEquals("SENT " + total, flood.awaitLine("SENT", RUN));
         assertEquals(0, relay.await(RUN), relay.describe());
+      } catch (AssertionError e) {
+        throw new AssertionError(e.getMessage() + "\nrelay: " + relay.describe(), e);
       }
     }
   }

@@ -5,14 +5,15 @@ import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.streams.ZmqControl;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.stream.OverflowStrategy;
+import org.apache.pekko.stream.BoundedSourceQueue;
+import org.apache.pekko.stream.QueueOfferResult;
 import org.apache.pekko.stream.javadsl.Source;
-import org.apache.pekko.stream.javadsl.SourceQueueWithComplete;
 import org.apache.pekko.stream.stage.AsyncCallback;
 
 /**
@@ -31,7 +32,7 @@ final class StageControl implements ZmqControl {
   private volatile AsyncCallback<Done> shutdown;
   private volatile SocketCore core;
 
-  private record Subscriber(long mask, SourceQueueWithComplete<SocketEvent> queue) {}
+  private record Subscriber(long mask, BoundedSourceQueue<SocketEvent> queue) {}
 
   private final Object eventLock = new Object();
   private final int history;
@@ -58,8 +59,10 @@ final class StageControl implements ZmqControl {
       if (eventsDone) return;
       if (recent.size() == history) recent.poll();
       recent.add(e);
-      for (Subscriber s : subscribers) {
-        if (e.type().in(s.mask())) s.queue().offer(e);
+      for (Iterator<Subscriber> it = subscribers.iterator(); it.hasNext(); ) {
+        Subscriber s = it.next();
+        // a full queue drops this event for that subscriber only; a cancelled one is forgotten
+        if (e.type().in(s.mask()) && s.queue().offer(e) == QueueOfferResult.closed()) it.remove();
       }
     }
   }
@@ -87,20 +90,14 @@ final class StageControl implements ZmqControl {
 
   @Override
   public Source<SocketEvent, NotUsed> events(long mask) {
-    return Source.<SocketEvent>queue(history, OverflowStrategy.dropHead()).mapMaterializedValue(queue -> {
-      Subscriber s = new Subscriber(mask, queue);
+    return Source.<SocketEvent>queue(history).mapMaterializedValue(queue -> {
       synchronized (eventLock) {
         for (SocketEvent e : recent) {
           if (e.type().in(mask)) queue.offer(e);
         }
         if (eventsDone) queue.complete();
-        else subscribers.add(s);
+        else subscribers.add(new Subscriber(mask, queue));
       }
-      queue.watchCompletion().whenComplete((d, err) -> {
-        synchronized (eventLock) {
-          subscribers.remove(s);
-        }
-      });
       return NotUsed.getInstance();
     });
   }
