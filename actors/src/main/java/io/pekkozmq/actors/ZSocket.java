@@ -9,6 +9,7 @@ import io.pekkozmq.engine.ZmqException;
 import io.pekkozmq.engine.event.SocketEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -178,6 +179,11 @@ public final class ZSocket implements AutoCloseable {
     } catch (Exception e) {
       return false;
     }
+  }
+
+  /** Completes when the socket has closed and finished lingering (stream stages wait on this). */
+  public CompletionStage<Void> whenClosed() {
+    return zmq.whenStopped(core).minimalCompletionStage();
   }
 
   private static void done(Socket.Reply r) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -88,8 +89,13 @@ public final class SocketSpec {
   }
 
   private void checkEndpoint(String option, String ep) {
+    checkEndpoint(mixee.commandLine(), option, ep);
+  }
+
+  /** A usage error naming {@code option} unless {@code ep} looks like tcp://HOST:PORT, ipc://PATH or inproc://NAME. */
+  static void checkEndpoint(CommandLine cl, String option, String ep) {
     if (!ENDPOINT.matcher(ep).matches()) {
-      throw new ParameterException(mixee.commandLine(), option + ": malformed endpoint '" + ep
+      throw new ParameterException(cl, option + ": malformed endpoint '" + ep
           + "' (expected tcp://HOST:PORT, ipc://PATH or inproc://NAME)");
     }
   }

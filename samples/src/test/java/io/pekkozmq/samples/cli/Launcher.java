@@ -40,12 +40,19 @@ final class Launcher implements AutoCloseable {
   }
 
   static Launcher start(String... args) {
+    return start(java.util.Map.of(), args);
+  }
+
+  /** As {@link #start(String...)}, with extra environment variables (e.g. PZMQ_JAVA_OPTS). */
+  static Launcher start(java.util.Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(root().resolve("pzmq").toString());
     cmd.addAll(List.of(args));
     try {
       // run from elsewhere: the launcher must find its jar from any directory
-      return new Launcher(new ProcessBuilder(cmd).directory(new java.io.File(System.getProperty("java.io.tmpdir"))).start());
+      ProcessBuilder pb = new ProcessBuilder(cmd).directory(new java.io.File(System.getProperty("java.io.tmpdir")));
+      pb.environment().putAll(env);
+      return new Launcher(pb.start());
     } catch (IOException e) {
       throw new AssertionError("cannot start pzmq: " + e.getMessage(), e);
     }
