@@ -127,7 +127,7 @@ public final class SocketOptions {
       case HEARTBEAT_TTL -> {
         int ttl = nonNegative(option, value);
         if (ttl > 6553599) throw new ZmqException(Errno.EINVAL, "HEARTBEAT_TTL " + ttl + " ms exceeds 6553599");
-        heartbeatTtl = ttl;
+        heartbeatTtl = ttl / 100 * 100; // libzmq keeps whole deciseconds, the unit the PING carries
       }
       case HEARTBEAT_TIMEOUT -> heartbeatTimeout = nonNegative(option, value);
       case HEARTBEAT_CONTEXT -> {
