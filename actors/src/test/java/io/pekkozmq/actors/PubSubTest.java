@@ -73,7 +73,7 @@ class PubSubTest {
     }
   }
 
-  private static void awaitJoined(ZSocket pub, ZSocket sub, String marker) {
+  static void awaitJoined(ZSocket pub, ZSocket sub, String marker) {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (System.nanoTime() < deadline) {
       pub.send(Msg.ofStrings(marker));

@@ -177,7 +177,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> onHandshaked(Handshaked h) {
     if (!h.engine().equals(engine)) return this;
     if (end == null) {
-      Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
+      Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm, // a: session side, b: socket side
+          options.conflatesInbound(type), options.conflatesOutbound(type));
       end = pipe.a();
       end.setOwner(this);
       applyPeer(end.peer(), h.peer());
