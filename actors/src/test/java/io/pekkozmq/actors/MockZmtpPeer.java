@@ -165,6 +165,19 @@ final class MockZmtpPeer implements AutoCloseable {
     }
   }
 
+  /** The next data frame if one starts within {@code wait}, else null (PINGs answered meanwhile). */
+  WireFrame readDataWithin(Duration wait) throws IOException {
+    int normal = socket.getSoTimeout();
+    socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+    try {
+      return readData();
+    } catch (SocketTimeoutException e) {
+      return null;
+    } finally {
+      socket.setSoTimeout(normal);
+    }
+  }
+
   /** Whether the peer closed the connection within the read timeout (reads and drops what comes). */
   boolean closedByPeer() throws IOException {
     byte[] buf = new byte[4096];

@@ -53,6 +53,18 @@ public class XSubPattern extends Pattern {
     fq.attach(pipe);
     dist.attach(pipe);
     pipes.add(pipe);
+    sendAllSubscriptions(pipe);
+  }
+
+  /** A new peer behind the pipe: it gets every current subscription, as a newly attached one does. */
+  @Override
+  public void hiccuped(PatternPipe pipe) {
+    if (pipes.contains(pipe)) {
+      sendAllSubscriptions(pipe);
+    }
+  }
+
+  private void sendAllSubscriptions(PatternPipe pipe) {
     subscriptions.apply((prefix, length) -> {
       byte[] sub = new byte[length + 1];
       sub[0] = 1;

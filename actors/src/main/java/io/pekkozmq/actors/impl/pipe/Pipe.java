@@ -148,6 +148,8 @@ public final class Pipe {
     private volatile Map<String, byte[]> metadata = Map.of();
     private volatile boolean legacySubscriptions;
     private volatile Runnable terminator;
+    /** Set by the peer's {@link #hiccup}; read and cleared by this end's owner. */
+    private volatile boolean hiccuped;
 
     private End(String side, Direction in, Direction out) {
       this.side = side;
@@ -334,6 +336,25 @@ public final class Pipe {
       pendingFlush = true;
       out.readerAsleep.set(true); // force one wake so a sleeping reader notices the close
       wakeReader();
+    }
+
+    /**
+     * libzmq's hiccup, sent by the session end when its connection was lost and a new one will
+     * take over the pipe: the peer (socket) end hears a read activation and then finds
+     * {@link #takeHiccup} true, so its pattern can re-send what the new peer must know (SUB and
+     * XSUB: every subscription).
+     */
+    public void hiccup() {
+      peer.hiccuped = true;
+      out.readerAsleep.set(true); // force one wake, as closeWrite does
+      wakeReader();
+    }
+
+    /** Whether the peer end hiccuped since the last call. */
+    public boolean takeHiccup() {
+      if (!hiccuped) return false;
+      hiccuped = false;
+      return true;
     }
 
     /** Whether this end has closed its writing side. */

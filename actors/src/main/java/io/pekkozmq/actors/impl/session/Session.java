@@ -216,6 +216,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
         socket.detach(end.peer());
         end.closeWrite();
         end = null;
+      } else if (end != null && (type == SocketType.SUB || type == SocketType.XSUB)) {
+        // the next peer knows none of our subscriptions: the socket re-sends them all (libzmq's hiccup)
+        end.hiccup();
       }
       startConnecter(true);
       return this;
