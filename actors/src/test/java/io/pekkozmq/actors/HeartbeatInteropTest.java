@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HeartbeatInteropTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static final int IDLE_MS = 900;
+  private static final int IDLE_MS = 600;
 
   /** argv: bind|connect, endpoint, heartbeat 1|0, idle ms. Counts its own disconnects while idle. */
   private static final String PEER = """
