@@ -376,6 +376,27 @@ class PubSubTest {
   }
 
   @Test
+  void xsubDataNeverOvertakesBackloggedSubscriptions() {
+    Pattern xsub = Patterns.create(SocketType.XSUB, options());
+    FakePipe a = new FakePipe("a", 1);
+    FakePipe b = new FakePipe("b", 0);
+    xsub.attach(a, false, true);
+    xsub.attach(b, false, true);
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("\u0001x".getBytes())));
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("\u0001y".getBytes()))); // a is full: y waits
+    a.take(); // room again, but the activation has not come yet
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("data".getBytes())));
+    assertEquals(List.of(), a.sentTexts(), "data must not pass the waiting subscription");
+    assertEquals(List.of(List.of("\u0001x"), List.of("\u0001y"), List.of("data")), b.sentTexts());
+    a.writerWaiting = false;
+    xsub.writeActivated(a);
+    assertEquals(List.of(List.of("\u0001y")), a.sentTexts());
+    a.take();
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("more".getBytes())));
+    assertEquals(List.of(List.of("more")), a.sentTexts());
+  }
+
+  @Test
   void subFiltersLocallyAndDropsWholeNonMatchingMessages() {
     Pattern sub = Patterns.create(SocketType.SUB, options());
     FakePipe a = new FakePipe("a").deliver("other", "x").deliver("news", "1");
