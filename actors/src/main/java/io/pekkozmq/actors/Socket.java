@@ -313,7 +313,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     boolean upFront = !options.immediate && !needsPeerIdentityFirst();
     Pipe pipe = null;
     if (upFront) {
-      pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
+      pipe = Pipe.create(options.rcvHwm, options.sndHwm, // a: session side, b: socket side
+          options.conflatesInbound(type), options.conflatesOutbound(type));
       sessionEnd = pipe.a();
     }
     ActorRef<Session.Command> session = ctx.spawnAnonymous(

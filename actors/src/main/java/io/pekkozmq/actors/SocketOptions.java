@@ -2,6 +2,7 @@ package io.pekkozmq.actors;
 
 import com.typesafe.config.Config;
 import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import java.nio.charset.StandardCharsets;
 
@@ -97,6 +98,35 @@ public final class SocketOptions {
     return o;
   }
 
+  /**
+   * libzmq's get_effective_conflate_option: CONFLATE is accepted on every socket but applies to
+   * DEALER, PULL, PUSH, PUB and SUB only.
+   */
+  public boolean conflates(SocketType type) {
+    return conflate && switch (type) {
+      case DEALER, PULL, PUSH, PUB, SUB -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether pipes towards this socket keep only the last message. Not on PUB, whose inbound pipes
+   * carry its subscribers' subscriptions: libzmq conflates them too and so forgets all but the
+   * last subscription that arrived unread.
+   */
+  public boolean conflatesInbound(SocketType type) {
+    return conflates(type) && type != SocketType.PUB;
+  }
+
+  /**
+   * Whether pipes from this socket keep only the last message. Not on SUB, whose outbound pipes
+   * carry its subscriptions (libzmq would keep only the last one, even when re-sending them all
+   * after a reconnect).
+   */
+  public boolean conflatesOutbound(SocketType type) {
+    return conflates(type) && type != SocketType.SUB;
+  }
+
   /** Sets an option from a typed value (Integer, Long, Boolean, byte[] or String as the option says). */
   public void set(ZmqOption option, Object value) {
     if (option.readOnly()) {
@@ -130,7 +160,7 @@ public final class SocketOptions {
       case HEARTBEAT_TTL -> {
         int ttl = nonNegative(option, value);
         if (ttl > 6553599) throw new ZmqException(Errno.EINVAL, "HEARTBEAT_TTL " + ttl + " ms exceeds 6553599");
-        heartbeatTtl = ttl;
+        heartbeatTtl = ttl / 100 * 100; // libzmq keeps whole deciseconds, the unit the PING carries
       }
       case HEARTBEAT_TIMEOUT -> heartbeatTimeout = nonNegative(option, value);
       case HEARTBEAT_CONTEXT -> {

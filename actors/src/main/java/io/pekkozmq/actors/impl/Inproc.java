@@ -19,6 +19,10 @@ import org.apache.pekko.actor.typed.ActorRef;
  *
  * <p>HWM: as in libzmq, an inproc pipe holds the sender's SNDHWM plus the receiver's RCVHWM in
  * each direction (unlimited if either is 0).
+ *
+ * <p>CONFLATE: a direction conflates if the socket writing it or the one reading it asks for it
+ * (see {@link SocketOptions#conflatesOutbound}); libzmq looks at the connecting socket only. When
+ * the connect comes first, only the connecting socket's option is known, and counts.
  */
 public final class Inproc {
   private record Binding(ActorRef<Socket.Command> socket, SocketType type, SocketOptions options) {}
@@ -54,12 +58,15 @@ public final class Inproc {
     Binding b = bound.get(name);
     if (b == null) {
       // the binder's HWMs are not known yet: its own for now, the sums once it binds
-      Pipe pipe = Pipe.create(o.sndHwm, o.rcvHwm); // a: connecter, b: future binder
+      Pipe pipe = Pipe.create(o.sndHwm, o.rcvHwm, // a: connecter, b: future binder
+          o.conflatesOutbound(type), o.conflatesInbound(type));
       pipe.a().setRoutingId(new byte[0]);
       pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new Pending(pipe.b(), o.copy(), socket));
       return pipe.a();
     }
-    Pipe pipe = Pipe.create(sum(o.sndHwm, b.options().rcvHwm), sum(b.options().sndHwm, o.rcvHwm));
+    Pipe pipe = Pipe.create(sum(o.sndHwm, b.options().rcvHwm), sum(b.options().sndHwm, o.rcvHwm),
+        o.conflatesOutbound(type) || b.options().conflatesInbound(b.type()),
+        b.options().conflatesOutbound(b.type()) || o.conflatesInbound(type));
     pipe.a().setRoutingId(b.options().routingId);
     pipe.b().setRoutingId(o.routingId);
     b.socket().tell(new Socket.InprocAttach(pipe.b()));

@@ -80,6 +80,32 @@ public final class Distributor {
     pipes.erase(pipe);
   }
 
+  /**
+   * Treats the pipe as full until {@link #activated}, as if a write had just failed: its owner has
+   * something queued for it that must go first (XSUB's subscription backlog). Not while the pipe
+   * is taking the rest of a message, which must stay whole; then nothing changes.
+   */
+  public void suspend(PatternPipe pipe) {
+    int i = pipes.indexOf(pipe);
+    if (i < 0 || (more && i < matching)) {
+      return;
+    }
+    if (i < matching) {
+      pipes.swap(i, matching - 1);
+      matching--;
+      i = matching;
+    }
+    if (i < active) {
+      pipes.swap(i, active - 1);
+      active--;
+      i = active;
+    }
+    if (i < eligible) {
+      pipes.swap(i, eligible - 1);
+      eligible--;
+    }
+  }
+
   /** The pipe has room again. Idempotent, as the pipe may also be activated after a mere HWM check. */
   public void activated(PatternPipe pipe) {
     int i = pipes.indexOf(pipe);

@@ -37,6 +37,12 @@ public abstract class Pattern {
   /** A pipe that reported no message now has one. */
   public abstract void readActivated(PatternPipe pipe);
 
+  /**
+   * The pipe's connection was lost and a new one will carry it (libzmq's hiccup): the peer behind
+   * it is new. SUB and XSUB re-send their subscriptions; others need nothing.
+   */
+  public void hiccuped(PatternPipe pipe) {}
+
   /** A pipe that reported full now has room. */
   public abstract void writeActivated(PatternPipe pipe);
 

@@ -16,6 +16,9 @@ import java.util.IdentityHashMap;
  *
  * <p>Unlike libzmq, subscription messages are never lost to the HWM (libzmq#2258): what does not
  * fit waits in a per-pipe backlog, written in order before anything else on write activation.
+ * Meanwhile the pipe counts as full for data, which it loses as at any full pipe, so data never
+ * overtakes a subscription. A new peer behind a pipe ({@link #hiccuped}) gets every subscription
+ * again, as a new pipe does.
  *
  * <p>XSUB does not filter what it receives (libzmq's options.filter is off); {@link SubPattern}
  * does. Only the first frame of a message can be a subscription; further frames of a
@@ -53,6 +56,18 @@ public class XSubPattern extends Pattern {
     fq.attach(pipe);
     dist.attach(pipe);
     pipes.add(pipe);
+    sendAllSubscriptions(pipe);
+  }
+
+  /** A new peer behind the pipe: it gets every current subscription, as a newly attached one does. */
+  @Override
+  public void hiccuped(PatternPipe pipe) {
+    if (pipes.contains(pipe)) {
+      sendAllSubscriptions(pipe);
+    }
+  }
+
+  private void sendAllSubscriptions(PatternPipe pipe) {
     subscriptions.apply((prefix, length) -> {
       byte[] sub = new byte[length + 1];
       sub[0] = 1;
@@ -70,6 +85,7 @@ public class XSubPattern extends Pattern {
       waiting = new ArrayDeque<>();
       waiting.add(subscription);
       backlog.put(pipe, waiting);
+      dist.suspend(pipe); // data must not overtake the waiting subscriptions
     }
   }
 

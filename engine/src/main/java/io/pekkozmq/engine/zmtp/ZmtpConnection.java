@@ -91,6 +91,7 @@ public final class ZmtpConnection {
   private boolean retainsInput;
   private boolean sawTraffic;
   private long lastPeerPingTtlMillis;
+  private int peerPings;
 
   private ProtocolError error;
   private String errorDetail;
@@ -441,6 +442,7 @@ public final class ZmtpConnection {
       }
       int ttl = ((a[off + 5] & 0xff) << 8) | (a[off + 6] & 0xff);
       lastPeerPingTtlMillis = ttl * 100L;
+      peerPings++;
       int ctx = Math.min(len - PING.length - 2, MAX_PING_CONTEXT);
       byte[] pong = new byte[PONG.length + ctx];
       System.arraycopy(PONG, 0, pong, 0, PONG.length);
@@ -530,6 +532,14 @@ public final class ZmtpConnection {
   /** The TTL of the peer's last PING in milliseconds, 0 if none. */
   public long lastPeerPingTtlMillis() {
     return lastPeerPingTtlMillis;
+  }
+
+  /**
+   * PINGs received so far (wrapping). The engine compares it with the count it saw last to learn
+   * that the peer pinged, without a callback per command.
+   */
+  public int peerPings() {
+    return peerPings;
   }
 
   /** Whether any bytes were consumed since the last call; resets. Any traffic counts as life. */

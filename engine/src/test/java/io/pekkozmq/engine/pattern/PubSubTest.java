@@ -325,6 +325,41 @@ class PubSubTest {
   }
 
   @Test
+  void hiccupedPipeGetsEverySubscriptionAgainOnlyOnSubAndXsub() {
+    for (SocketType type : List.of(SocketType.SUB, SocketType.XSUB)) {
+      Pattern sub = Patterns.create(type, options());
+      FakePipe a = new FakePipe("a", 0);
+      FakePipe b = new FakePipe("b", 0);
+      sub.attach(a, false, true);
+      sub.attach(b, false, true);
+      for (String t : List.of("x", "y", "y")) {
+        if (type == SocketType.SUB) {
+          sub.subscribe(t.getBytes());
+        } else {
+          sub.send(Frame.wrap(("\u0001" + t).getBytes()));
+        }
+      }
+      while (a.take() != null) {
+        // what the first connection was sent
+      }
+      int bBefore = b.sent().size();
+      sub.hiccuped(a); // a new peer behind pipe a
+      List<String> again = new ArrayList<>();
+      for (Msg m = a.take(); m != null; m = a.take()) {
+        assertEquals(Frame.SUBSCRIBE, m.frame(0).flags());
+        again.add(m.frame(0).text());
+      }
+      assertEquals(List.of("\u0001x", "\u0001y"), again, type + ": once per topic");
+      assertEquals(bBefore, b.sent().size(), "other pipes hear nothing");
+    }
+    Pattern pub = Patterns.create(SocketType.PUB, options());
+    FakePipe p = new FakePipe("p", 0);
+    pub.attach(p, false, true);
+    pub.hiccuped(p);
+    assertEquals(0, p.sent().size());
+  }
+
+  @Test
   void subSubscriptionsWaitBehindTheBacklogInOrder() {
     Pattern sub = Patterns.create(SocketType.SUB, options());
     FakePipe a = new FakePipe("a", 1);
@@ -338,6 +373,27 @@ class PubSubTest {
     a.take();
     sub.writeActivated(a);
     assertEquals(List.of(List.of("\u00002")), a.sentTexts());
+  }
+
+  @Test
+  void xsubDataNeverOvertakesBackloggedSubscriptions() {
+    Pattern xsub = Patterns.create(SocketType.XSUB, options());
+    FakePipe a = new FakePipe("a", 1);
+    FakePipe b = new FakePipe("b", 0);
+    xsub.attach(a, false, true);
+    xsub.attach(b, false, true);
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("\u0001x".getBytes())));
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("\u0001y".getBytes()))); // a is full: y waits
+    a.take(); // room again, but the activation has not come yet
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("data".getBytes())));
+    assertEquals(List.of(), a.sentTexts(), "data must not pass the waiting subscription");
+    assertEquals(List.of(List.of("\u0001x"), List.of("\u0001y"), List.of("data")), b.sentTexts());
+    a.writerWaiting = false;
+    xsub.writeActivated(a);
+    assertEquals(List.of(List.of("\u0001y")), a.sentTexts());
+    a.take();
+    assertEquals(Pattern.OK, xsub.send(Frame.wrap("more".getBytes())));
+    assertEquals(List.of(List.of("more")), a.sentTexts());
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.engine.Frame;
@@ -153,6 +154,55 @@ class ZmtpConnectionTest {
     c.consume(ByteBuffer.wrap(bytes().command(body).build()), new Wire.Collect());
     assertEquals("041504" + hex("PONG") + hex("0123456789abcdef"), hexOf(drain(c)));
     assertEquals(40_000, c.lastPeerPingTtlMillis());
+  }
+
+  @Test
+  void eachPingGetsItsOwnPongInOrderAndIsCounted() {
+    ZmtpConnection c = handshaken(SocketType.SUB, "PUB", 1);
+    assertEquals(0, c.peerPings());
+    byte[] in = bytes()
+        .command(bytes().u8(4).ascii("PING").hex("0000").build())
+        .command(bytes().u8(4).ascii("PING").hex("0005").ascii("0123456789abcdef").build())
+        .build();
+    c.consume(ByteBuffer.wrap(in), new Wire.Collect());
+    // no context: a bare PONG; exactly 16 bytes: echoed whole
+    assertEquals("040504" + hex("PONG") + "041504" + hex("PONG") + hex("0123456789abcdef"), hexOf(drain(c)));
+    assertEquals(2, c.peerPings());
+    assertEquals(500, c.lastPeerPingTtlMillis());
+  }
+
+  @Test
+  void pongIsTrafficOnlyAndNeedsNoAnswer() {
+    ZmtpConnection c = handshaken(SocketType.DEALER, "ROUTER", 1);
+    c.sawTrafficSinceLastCheck();
+    Wire.Collect sink = new Wire.Collect();
+    assertEquals(ZmtpConnection.Status.OK,
+        c.consume(ByteBuffer.wrap(bytes().command(bytes().u8(4).ascii("PONG").ascii("ctx").build()).build()), sink));
+    assertTrue(sink.frames.isEmpty());
+    assertFalse(c.hasPendingOutput());
+    assertTrue(c.sawTrafficSinceLastCheck());
+    assertEquals(0, c.peerPings());
+  }
+
+  @Test
+  void pingWithoutTtlIsMalformed() {
+    ZmtpConnection c = handshaken(SocketType.DEALER, "ROUTER", 1);
+    assertEquals(ZmtpConnection.Status.ERROR,
+        c.consume(ByteBuffer.wrap(bytes().command(bytes().u8(4).ascii("PING").u8(0).build()).build()), new Wire.Collect()));
+    assertEquals(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, c.error());
+  }
+
+  @Test
+  void pingIsNotQueuedBeforeTheHandshakeAndItsContextIsBounded() {
+    ZmtpConnection c = conn(SocketType.DEALER);
+    drain(c);
+    c.queuePing(new byte[0], 1);
+    assertFalse(c.hasPendingOutput(), "a PING before READY would break the NULL handshake");
+    ZmtpConnection d = handshaken(SocketType.DEALER, "ROUTER", 1);
+    assertThrows(IllegalArgumentException.class, () -> d.queuePing(new byte[17], 1));
+    assertThrows(IllegalArgumentException.class, () -> d.queuePing(null, 65_536));
+    d.queuePing(null, 65_535);
+    assertEquals("040704" + hex("PING") + "ffff", hexOf(drain(d)));
   }
 
   @Test

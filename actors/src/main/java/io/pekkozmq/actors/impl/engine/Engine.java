@@ -37,9 +37,23 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * reused 64 KiB buffer and the engine makes one write per buffer. No actor message is sent per
  * frame: the pipe wakes this actor ({@link ActivateRead}) only after it found the pipe empty, and
  * wakes it ({@link ActivateWrite}) only after it found the inbound pipe full.
+ *
+ * <h2>Heartbeats</h2>
+ * As libzmq 4.3's stream_engine_base/zmtp_engine, for every socket type: once the handshake is
+ * done, every HEARTBEAT_IVL a PING goes out carrying HEARTBEAT_TTL in deciseconds and
+ * HEARTBEAT_CONTEXT, and unless one is already running a HEARTBEAT_TIMEOUT timer (default: the
+ * interval) starts; a PING from the peer with a TTL starts a TTL timer. Any bytes received count
+ * as life and defuse both timers; an expired timer closes the connection as libzmq does
+ * (DISCONNECTED, then the session reconnects). Nothing happens per message: a read bumps a counter,
+ * and each timer remembers the counter it was armed at. A timer seen to be defused is replaced
+ * at the next PING (ours for the timeout; for the TTL, at expiry while the peer keeps pinging), so
+ * a silent peer is dropped between one and two TTLs after its last traffic, as libzmq's timer
+ * restarted by each PING would at one. While the inbound pipe is full we stop reading, so we do
+ * not judge the peer then.
  */
 public final class Engine extends AbstractBehavior<Engine.Command> implements IoHandler, FrameSink, FrameSource {
-  public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow {}
+  public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow,
+      Heartbeat {}
 
   /** The session hands over the pipe end to read outbound and write inbound messages. */
   public record Attach(Pipe.End pipe) implements Command {}
@@ -57,6 +71,12 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   /** Readiness handling ended the connection; stop from inside the actor. */
   private enum StopNow implements Command { INSTANCE }
+
+  /**
+   * Heartbeat steps. START and ARM_TTL come from readiness handling, which may not touch timers;
+   * the others are the timers.
+   */
+  private enum Heartbeat implements Command { START, SEND_PING, TIMEOUT, ARM_TTL, TTL }
 
   /** Why an engine stopped, reported to its session. */
   public enum Outcome { HANDSHAKE_FAILED, DISCONNECTED, CLOSED }
@@ -96,6 +116,18 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   /** Closing with linger: stop once everything queued has been written. */
   private boolean draining;
   private boolean stopped;
+
+  // heartbeats (see the class comment)
+  /** Reads that brought bytes; never reset, timers compare it with the value they were armed at. */
+  private long traffic;
+  private int seenPeerPings;
+  private boolean timeoutArmed;
+  private long timeoutMark;
+  private boolean ttlArmed;
+  private boolean ttlRequested;
+  private long ttlMillis;
+  private long ttlMark;
+  private int ttlPingMark;
 
   private Engine(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, SocketChannel channel,
       SocketType type, SocketOptions options, boolean asServer, Owner owner, EventSink events,
@@ -151,6 +183,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         .onMessage(Close.class, this::onClose)
         .onMessageEquals(HandshakeTimeout.INSTANCE, this::onHandshakeTimeout)
         .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
+        .onMessage(Heartbeat.class, this::onHeartbeat)
         .onSignal(PostStop.class, s -> {
           closeChannel();
           return this;
@@ -205,6 +238,82 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     return stoppedOrSame();
   }
 
+  private Behavior<Command> onHeartbeat(Heartbeat h) {
+    if (stopped) return Behaviors.stopped();
+    switch (h) {
+      case START -> {
+        if (options.heartbeatIvl > 0) {
+          timers.startTimerWithFixedDelay(Heartbeat.SEND_PING, Duration.ofMillis(options.heartbeatIvl));
+        }
+      }
+      case SEND_PING -> sendPing();
+      case TIMEOUT -> {
+        timeoutArmed = false;
+        if (traffic == timeoutMark && !inboundBlocked) {
+          fail(Outcome.DISCONNECTED, "heartbeat: no traffic from the peer within HEARTBEAT_TIMEOUT of "
+              + heartbeatTimeout() + " ms");
+        }
+      }
+      case ARM_TTL -> {
+        ttlRequested = false;
+        armTtl();
+      }
+      case TTL -> {
+        ttlArmed = false;
+        if (traffic == ttlMark && !inboundBlocked) {
+          fail(Outcome.DISCONNECTED, "heartbeat: no traffic from the peer within the TTL of " + ttlMillis
+              + " ms its PING asked for");
+        } else if (seenPeerPings != ttlPingMark || inboundBlocked) {
+          ttlMillis = conn.lastPeerPingTtlMillis();
+          ttlMark = traffic;
+          ttlPingMark = seenPeerPings;
+          armTtl();
+        }
+      }
+    }
+    return stoppedOrSame();
+  }
+
+  private void sendPing() {
+    if (timeoutArmed && traffic != timeoutMark) {
+      // libzmq cancels the timeout on the first message after the PING; we notice at the next one
+      timers.cancel(Heartbeat.TIMEOUT);
+      timeoutArmed = false;
+    }
+    conn.queuePing(options.heartbeatContext, options.heartbeatTtl / 100);
+    writeOut();
+    long timeout = heartbeatTimeout();
+    if (!stopped && !timeoutArmed && timeout > 0 && !inboundBlocked) {
+      timeoutArmed = true;
+      timeoutMark = traffic;
+      timers.startSingleTimer(Heartbeat.TIMEOUT, Duration.ofMillis(timeout));
+    }
+  }
+
+  /** HEARTBEAT_TIMEOUT, or the interval when unset (-1), as libzmq. */
+  private long heartbeatTimeout() {
+    return options.heartbeatTimeout < 0 ? options.heartbeatIvl : options.heartbeatTimeout;
+  }
+
+  private void armTtl() {
+    if (ttlMillis <= 0 || ttlArmed) return;
+    ttlArmed = true;
+    timers.startSingleTimer(Heartbeat.TTL, Duration.ofMillis(ttlMillis));
+  }
+
+  /** The peer's PING was decoded: start its TTL timer unless one runs (from the actor: a message). */
+  private void peerPinged() {
+    seenPeerPings = conn.peerPings();
+    long ttl = conn.lastPeerPingTtlMillis();
+    if (ttl > 0 && !ttlArmed && !ttlRequested) {
+      ttlRequested = true;
+      ttlMillis = ttl;
+      ttlMark = traffic;
+      ttlPingMark = seenPeerPings;
+      self.tell(Heartbeat.ARM_TTL);
+    }
+  }
+
   private Behavior<Command> stoppedOrSame() {
     return stopped ? Behaviors.stopped() : this;
   }
@@ -242,6 +351,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private void consumeBuffered() {
     readBuf.flip();
     ZmtpConnection.Status st = conn.consume(readBuf, this);
+    if (conn.sawTrafficSinceLastCheck()) traffic++;
+    if (conn.peerPings() != seenPeerPings) peerPinged();
     if (conn.retainsInput()) {
       // frames point into this buffer: never overwrite it
       ByteBuffer fresh = ByteBuffer.allocate(READ_SIZE);
@@ -283,6 +394,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private void onHandshake() {
     handshakeDone = true; // the handshake timer, if it fires, sees this and does nothing
     events.emit(EventType.HANDSHAKE_SUCCEEDED, 0, local, remote);
+    if (options.heartbeatIvl > 0) self.tell(Heartbeat.START);
     owner.handshakeSucceeded(self, conn.peer());
   }
 

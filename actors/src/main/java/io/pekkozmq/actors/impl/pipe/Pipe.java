@@ -5,6 +5,7 @@ import io.pekkozmq.engine.pattern.PatternPipe;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jctools.queues.SpscUnboundedArrayQueue;
 
 /**
@@ -21,6 +22,12 @@ import org.jctools.queues.SpscUnboundedArrayQueue;
  * <p>Messages are atomic: frames of an unfinished message are staged on the writer's side and
  * published together with the last one. HWM counts messages, as libzmq's does; 0 means no limit.
  * Each end is used by one thread at a time (its owner's), which is what makes the queues SPSC.
+ *
+ * <p>CONFLATE: a direction created conflating keeps only the last whole message written (libzmq's
+ * ypipe_conflate); a new one replaces one not yet read, and writing never waits. libzmq keeps the
+ * last <em>frame</em>, so a multipart message loses its earlier parts there ("does not support
+ * multi-part messages"); we keep the last message whole, so a reader still never sees part of
+ * one. A single-frame message costs no allocation; a multipart one costs one array.
  */
 public final class Pipe {
   /** Callbacks to an end's owner. Called on the peer's thread: implementations only send a message. */
@@ -45,9 +52,9 @@ public final class Pipe {
   private final End a;
   private final End b;
 
-  private Pipe(long hwmAtoB, long hwmBtoA) {
-    Direction ab = new Direction(hwmAtoB);
-    Direction ba = new Direction(hwmBtoA);
+  private Pipe(long hwmAtoB, long hwmBtoA, boolean conflateAtoB, boolean conflateBtoA) {
+    Direction ab = new Direction(hwmAtoB, conflateAtoB);
+    Direction ba = new Direction(hwmBtoA, conflateBtoA);
     this.a = new End("a", ba, ab);
     this.b = new End("b", ab, ba);
     a.peer = b;
@@ -56,7 +63,12 @@ public final class Pipe {
 
   /** A pipe whose end {@code a} may queue {@code hwmAtoB} messages towards {@code b}, and back. */
   public static Pipe create(long hwmAtoB, long hwmBtoA) {
-    return new Pipe(hwmAtoB, hwmBtoA);
+    return new Pipe(hwmAtoB, hwmBtoA, false, false);
+  }
+
+  /** As {@link #create(long, long)}; a conflating direction keeps only its last message, whatever its HWM. */
+  public static Pipe create(long hwmAtoB, long hwmBtoA, boolean conflateAtoB, boolean conflateBtoA) {
+    return new Pipe(hwmAtoB, hwmBtoA, conflateAtoB, conflateBtoA);
   }
 
   public End a() {
@@ -75,7 +87,10 @@ public final class Pipe {
 
   /** One direction of the pipe. */
   static final class Direction {
-    final SpscUnboundedArrayQueue<Frame> queue = new SpscUnboundedArrayQueue<>(256);
+    /** The frames in order; null when conflating. */
+    final SpscUnboundedArrayQueue<Frame> queue;
+    /** CONFLATE: the last whole message written and not yet taken (a Frame, or a Frame[]); else null. */
+    final AtomicReference<Object> last;
     /** Whole messages published by the writer; written by the writer only. */
     final AtomicLong published = new AtomicLong();
     /** Whole messages taken by the reader; written by the reader only. */
@@ -87,17 +102,23 @@ public final class Pipe {
     /** Set by the writer when it will write no more (libzmq's delimiter). */
     volatile boolean writerClosed;
 
-    Direction(long hwm) {
+    Direction(long hwm, boolean conflate) {
+      this.queue = conflate ? null : new SpscUnboundedArrayQueue<>(256);
+      this.last = conflate ? new AtomicReference<>() : null;
       setHwm(hwm);
     }
 
+    boolean conflates() {
+      return last != null;
+    }
+
     void setHwm(long hwm) {
-      this.hwm = Math.max(0, hwm);
+      this.hwm = conflates() ? 0 : Math.max(0, hwm); // a conflating pipe never fills
       this.lwm = lowWater(this.hwm);
     }
 
     long depth() {
-      return published.get() - consumed.get();
+      return conflates() ? (last.get() == null ? 0 : 1) : published.get() - consumed.get();
     }
   }
 
@@ -119,11 +140,16 @@ public final class Pipe {
 
     // reader-side: inside a message (frames of it remain)
     private boolean readingMessage;
+    /** Reader-side, conflating: the message being read and the index of its next frame. */
+    private Frame[] taken;
+    private int takenPos;
 
     private volatile byte[] routingId = new byte[0];
     private volatile Map<String, byte[]> metadata = Map.of();
     private volatile boolean legacySubscriptions;
     private volatile Runnable terminator;
+    /** Set by the peer's {@link #hiccup}; read and cleared by this end's owner. */
+    private volatile boolean hiccuped;
 
     private End(String side, Direction in, Direction out) {
       this.side = side;
@@ -169,12 +195,14 @@ public final class Pipe {
      * reading it then would split the message (libzmq's ypipe likewise reads only up to the flush).
      */
     private boolean messageAvailable() {
-      return readingMessage || in.published.get() > in.consumed.get();
+      if (readingMessage) return true;
+      return in.conflates() ? in.last.get() != null : in.published.get() > in.consumed.get();
     }
 
     @Override
     public Frame read() {
       if (!messageAvailable() && !checkRead()) return null; // checkRead marked us asleep
+      if (in.conflates()) return readConflated();
       // published frames were offered before the publishing store, so they are visible now
       Frame f = in.queue.poll();
       if (f == null) return null;
@@ -196,9 +224,28 @@ public final class Pipe {
       return f;
     }
 
+    private Frame readConflated() {
+      if (!readingMessage) {
+        Object m = in.last.getAndSet(null);
+        if (m == null) return null;
+        if (m instanceof Frame single) return single;
+        taken = (Frame[]) m;
+        takenPos = 0;
+        readingMessage = true;
+      }
+      Frame f = taken[takenPos];
+      taken[takenPos++] = null;
+      if (!f.hasMore()) {
+        readingMessage = false;
+        taken = null;
+      }
+      return f;
+    }
+
     /** Whether the peer has closed its writing side and everything it wrote has been read. */
     public boolean peerClosedAndDrained() {
-      return in.writerClosed && in.queue.peek() == null;
+      if (!in.writerClosed) return false;
+      return in.conflates() ? !readingMessage && in.last.get() == null : in.queue.peek() == null;
     }
 
     /** Whether a message is partly read. */
@@ -232,6 +279,19 @@ public final class Pipe {
           staged = java.util.Arrays.copyOf(staged, Math.max(8, staged.length * 2));
         }
         staged[stagedCount++] = frame;
+        return true;
+      }
+      if (out.conflates()) {
+        Object message = frame;
+        if (stagedCount > 0) {
+          Frame[] whole = java.util.Arrays.copyOf(staged, stagedCount + 1);
+          whole[stagedCount] = frame;
+          rollback();
+          message = whole;
+        }
+        out.last.set(message); // replaces a message the reader has not taken
+        written++;
+        pendingFlush = true;
         return true;
       }
       for (int i = 0; i < stagedCount; i++) {
@@ -276,6 +336,25 @@ public final class Pipe {
       pendingFlush = true;
       out.readerAsleep.set(true); // force one wake so a sleeping reader notices the close
       wakeReader();
+    }
+
+    /**
+     * libzmq's hiccup, sent by the session end when its connection was lost and a new one will
+     * take over the pipe: the peer (socket) end hears a read activation and then finds
+     * {@link #takeHiccup} true, so its pattern can re-send what the new peer must know (SUB and
+     * XSUB: every subscription).
+     */
+    public void hiccup() {
+      peer.hiccuped = true;
+      out.readerAsleep.set(true); // force one wake, as closeWrite does
+      wakeReader();
+    }
+
+    /** Whether the peer end hiccuped since the last call. */
+    public boolean takeHiccup() {
+      if (!hiccuped) return false;
+      hiccuped = false;
+      return true;
     }
 
     /** Whether this end has closed its writing side. */

@@ -179,7 +179,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> onHandshaked(Handshaked h) {
     if (!h.engine().equals(engine)) return this;
     if (end == null) {
-      Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
+      Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm, // a: session side, b: socket side
+          options.conflatesInbound(type), options.conflatesOutbound(type));
       end = pipe.a();
       end.setOwner(this);
       applyPeer(end.peer(), h.peer());
@@ -221,6 +222,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
         socket.detach(end.peer());
         end.closeWrite();
         end = null;
+      } else if (end != null && (type == SocketType.SUB || type == SocketType.XSUB)) {
+        // the next peer knows none of our subscriptions: the socket re-sends them all (libzmq's hiccup)
+        end.hiccup();
       }
       startConnecter(true);
       return this;

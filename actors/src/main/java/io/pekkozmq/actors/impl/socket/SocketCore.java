@@ -152,6 +152,7 @@ public final class SocketCore {
       if (end.peerClosedAndDrained()) {
         removeLocked(end);
       } else {
+        if (end.takeHiccup()) pattern.hiccuped(end);
         pattern.readActivated(end);
       }
       changed.signalAll();
