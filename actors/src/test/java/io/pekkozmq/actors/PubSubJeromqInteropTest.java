@@ -5,15 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
-import io.pekkozmq.engine.event.EventType;
-import io.pekkozmq.engine.event.SocketEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
@@ -32,20 +28,17 @@ class PubSubJeromqInteropTest {
   private static final int ROUNDS = 100;
   private ZContext ctx;
   private org.zeromq.ZContext jeromq;
-  private ActorTestKit testKit;
 
   @BeforeAll
   void start() {
     ctx = new ZContext();
     jeromq = new org.zeromq.ZContext();
-    testKit = ActorTestKit.create();
   }
 
   @AfterAll
   void stop() {
     ctx.close();
     jeromq.close();
-    testKit.shutdownTestKit();
   }
 
   private ZMQ.Socket open(org.zeromq.SocketType type) {
@@ -58,7 +51,7 @@ class PubSubJeromqInteropTest {
   /**
    * Joins a JeroMQ socket to ours: binds it and connects ours, or connects it to ours. A connecting
    * JeroMQ 0.6.0 socket now and then never starts its handshake (see JeromqInteropTest); such a
-   * socket is replaced, at most five times. {@code prepare} runs on each new socket before it connects.
+   * socket is replaced (see JeromqConnect). {@code prepare} runs on each new socket before it connects.
    */
   private ZMQ.Socket join(ZSocket ours, boolean weBind, org.zeromq.SocketType type,
       java.util.function.Consumer<ZMQ.Socket> prepare) {
@@ -69,23 +62,15 @@ class PubSubJeromqInteropTest {
       return peer;
     }
     String ep = ours.bind("tcp://127.0.0.1:*");
-    TestProbe<SocketEvent> events = testKit.createTestProbe(SocketEvent.class);
-    ours.monitor(events.ref(), EventType.HANDSHAKE_SUCCEEDED.value());
     try {
-      for (int attempt = 1; attempt <= 5; attempt++) {
+      return JeromqConnect.connect(ctx, jeromq, ours, ep, () -> {
         ZMQ.Socket peer = open(type);
         prepare.accept(peer);
-        peer.connect(ep);
-        try {
-          events.receiveMessage(Duration.ofSeconds(3));
-          return peer;
-        } catch (AssertionError stalled) {
-          jeromq.destroySocket(peer);
-        }
-      }
-      throw new AssertionError("JeroMQ never completed a handshake with " + ep + " in 5 connects");
-    } finally {
-      ours.actor().tell(new Socket.Unmonitor(events.ref()));
+        return peer;
+      });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted while joining JeroMQ to " + ep, e);
     }
   }
 
