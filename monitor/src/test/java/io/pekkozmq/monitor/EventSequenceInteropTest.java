@@ -42,7 +42,7 @@ class EventSequenceInteropTest {
   /** Values that are neither fds nor timing: compared exactly. */
   private static final Set<EventType> EXACT = EnumSet.of(EventType.CONNECT_DELAYED, EventType.BIND_FAILED,
       EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED,
-      EventType.MONITOR_STOPPED);
+      EventType.MONITOR_STOPPED, EventType.CLOSE_FAILED);
 
   private LibzmqDriver py;
   private ZContext ctx;
@@ -407,6 +407,23 @@ class EventSequenceInteropTest {
       ph.put(ep, "<ep>");
       ph.put(ep.substring("ipc://".length()), "<path>");
       return new Run(evs, ph);
+    });
+  }
+
+  @Test
+  void closingAnIpcWildcardWhoseFileWasRemovedReportsCloseFailedWithEnoent() throws Exception {
+    compare("ipc://* whose socket file is removed before the close", EXACT, (d, p) -> {
+      d.socket(p, "PULL");
+      d.monitor(p);
+      String ep = d.bind(p, "ipc://*");
+      Path file = Path.of(ep.substring("ipc://".length()));
+      Files.delete(file);
+      d.close(p);
+      List<Ev> evs = d.events(p, 10, WAIT, STOPPED);
+      // neither removes the directory it made when the file is gone (libzmq's is relative to the
+      // working directory)
+      Files.deleteIfExists(file.getParent());
+      return new Run(evs, Map.of(ep, "<ep>"));
     });
   }
 }
