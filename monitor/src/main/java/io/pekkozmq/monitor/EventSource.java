@@ -5,7 +5,9 @@ import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import java.util.ArrayDeque;
-import org.apache.pekko.NotUsed;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.stream.Attributes;
@@ -13,15 +15,17 @@ import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.SourceShape;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStage;
 import org.apache.pekko.stream.stage.GraphStageLogic;
+import org.apache.pekko.stream.stage.GraphStageWithMaterializedValue;
+import scala.Tuple2;
 import scala.runtime.BoxedUnit;
 
 /**
  * A socket's monitor events as a Pekko Streams {@code Source}. Each materialization subscribes a
  * fresh monitor (its own subscriber, its own mask); the stream emits events in the order the socket
  * produced them and completes after MONITOR_STOPPED, which it emits last. Cancelling the stream
- * unsubscribes.
+ * unsubscribes. The materialized value completes once the subscription is on its way to the
+ * socket: whatever is sent to the socket afterwards (bind, connect...) is seen by the stream.
  *
  * <p>Backpressure reaches the socket as monitor demand: the stage holds at most
  * {@code bufferSize} events and grants the socket more only as downstream takes them. When
@@ -33,17 +37,19 @@ public final class EventSource {
   private EventSource() {}
 
   /** Events of {@code socket} matching {@code mask} (e.g. {@code EventType.ALL_V1}). */
-  public static Source<SocketEvent, NotUsed> create(ZSocket socket, long mask, int bufferSize) {
+  public static Source<SocketEvent, CompletionStage<Done>> create(ZSocket socket, long mask, int bufferSize) {
     return create(socket.actor(), mask, bufferSize);
   }
 
   /** Events of the socket actor {@code socket} matching {@code mask}. */
-  public static Source<SocketEvent, NotUsed> create(ActorRef<Socket.Command> socket, long mask, int bufferSize) {
+  public static Source<SocketEvent, CompletionStage<Done>> create(ActorRef<Socket.Command> socket, long mask,
+      int bufferSize) {
     if (bufferSize <= 0) throw new IllegalArgumentException("bufferSize must be positive, got " + bufferSize);
     return Source.fromGraph(new Stage(socket, mask, bufferSize));
   }
 
-  private static final class Stage extends GraphStage<SourceShape<SocketEvent>> {
+  private static final class Stage
+      extends GraphStageWithMaterializedValue<SourceShape<SocketEvent>, CompletionStage<Done>> {
     private final Outlet<SocketEvent> out = Outlet.create("EventSource.out");
     private final SourceShape<SocketEvent> shape = SourceShape.of(out);
     private final ActorRef<Socket.Command> socket;
@@ -62,8 +68,9 @@ public final class EventSource {
     }
 
     @Override
-    public GraphStageLogic createLogic(Attributes attributes) {
-      return new GraphStageLogic(shape) {
+    public Tuple2<GraphStageLogic, CompletionStage<Done>> createLogicAndMaterializedValue(Attributes attributes) {
+      CompletableFuture<Done> subscribed = new CompletableFuture<>();
+      GraphStageLogic logic = new GraphStageLogic(shape) {
         /** Never more than bufferSize (the demand granted), plus the final MONITOR_STOPPED. */
         private final ArrayDeque<SocketEvent> queue = new ArrayDeque<>();
         private ActorRef<SocketEvent> self;
@@ -90,6 +97,7 @@ public final class EventSource {
           });
           self = Adapter.toTyped(actor.ref());
           socket.tell(new Socket.Monitor(self, mask, bufferSize));
+          subscribed.complete(Done.getInstance());
         }
 
         private void pushNext() {
@@ -111,8 +119,10 @@ public final class EventSource {
         @Override
         public void postStop() {
           if (!ended && self != null) socket.tell(new Socket.Unmonitor(self));
+          subscribed.completeExceptionally(new IllegalStateException("the event stream stopped before it subscribed"));
         }
       };
+      return Tuple2.apply(logic, subscribed);
     }
   }
 }
