@@ -64,6 +64,7 @@ final class MonitorSocketBridge extends AbstractBehavior<MonitorSocketBridge.Com
     core.addWatcher(watcher);
     ctx.watch(monitored);
     monitored.tell(new Socket.Monitor(subscriber, handle.events() | EventType.MONITOR_STOPPED.value(), WINDOW));
+    handle.subscribed();
   }
 
   static Behavior<Command> create(ActorRef<Socket.Command> monitored, ZMonitor.Handle handle) {

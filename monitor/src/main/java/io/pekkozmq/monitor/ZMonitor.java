@@ -48,6 +48,8 @@ public final class ZMonitor {
     private final int backlogLimit;
     private final AtomicLong dropped = new AtomicLong();
     private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** The subscription has been sent to the monitored socket (before anything the caller does next). */
+    private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     private volatile ActorRef<MonitorSocketBridge.Command> bridge;
 
     Handle(ZSocket monitorSocket, String endpoint, long events, int version, int backlogLimit) {
@@ -91,6 +93,10 @@ public final class ZMonitor {
 
     int backlogLimit() {
       return backlogLimit;
+    }
+
+    void subscribed() {
+      subscribed.complete(null);
     }
 
     void addDropped(long n) {
@@ -147,6 +153,17 @@ public final class ZMonitor {
         "pzmq-monitor-socket-" + NAMES.incrementAndGet(), Props.empty());
     ACTIVE.put(socket.actor(), h);
     h.stopped.whenComplete((d, t) -> ACTIVE.remove(socket.actor(), h));
+    // as in libzmq, every event after this call returns is monitored
+    long timeout = zmq.settings().commandTimeout().toMillis();
+    try {
+      h.subscribed.get(timeout, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ZmqException(Errno.EINTR, "interrupted while starting the monitor of " + socket.type() + " socket");
+    } catch (Exception e) {
+      throw new ZmqException(Errno.ETERM, "the monitor of " + socket.type() + " socket did not start within "
+          + timeout + " ms", e);
+    }
     return h;
   }
 
