@@ -125,9 +125,14 @@ public final class MonitorBounce {
     return events.stream().map(MonitorEvent::type).toList();
   }
 
+  /**
+   * libzmq's close hands the socket to its reaper, which has taken the connections down long
+   * before the next line's close reaches the peer; our close is a message to the socket actor, so
+   * wait for it, or the client might first see the server's close as a lost connection.
+   */
   private static void closeZeroLinger(ZSocket s) {
     s.setOption(ZmqOption.LINGER, 0);
-    s.close();
+    if (!s.closeAndWait(WAIT)) throw new IllegalStateException(s.type() + " socket did not close within " + WAIT);
   }
 
   private static void say(PrintStream out, String line) {
