@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code zmq_socket_monitor} and once on ours, against the same peers (libzmq sockets, or raw TCP
  * from here); the v1 event sequences must be equal: names, endpoints (with the run's own addresses
  * replaced by placeholders) and the values that do not depend on file descriptors or timing.
+ * Among them, seed 004's point: DISCONNECTED concerns one connection, never the socket, which
+ * goes on accepting (or reconnecting) after it, and reports its own close as the listener's CLOSED.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EventSequenceInteropTest {
