@@ -2,6 +2,7 @@ package io.pekkozmq.actors;
 
 import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.Inproc;
+import io.pekkozmq.actors.impl.MonitorHub;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.session.Session;
@@ -93,11 +94,34 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   /** A batch of received messages, never more than the outstanding demand. */
   public record Delivery(List<Msg> messages, ActorRef<Command> socket) {}
 
-  /** Subscribes an actor to this socket's monitor events matching {@code mask} (EventType bits). */
-  public record Monitor(ActorRef<SocketEvent> subscriber, long mask) implements Command {}
+  /**
+   * Subscribes an actor to this socket's monitor events matching {@code mask} (EventType bits).
+   * It receives at most {@code demand} events, then asks for more with {@link MonitorRequest};
+   * events beyond its demand wait in a bounded buffer that drops the oldest (see
+   * {@link SocketEvent#dropped()}). The socket never waits for a subscriber. Every subscription
+   * ends with exactly one MONITOR_STOPPED (unsubscribe, close, context termination).
+   *
+   * @param demand negative: {@code pekko-zmq.monitor.initial-demand}
+   */
+  public record Monitor(ActorRef<SocketEvent> subscriber, long mask, long demand) implements Command {
+    /** A subscription with the configured initial demand. */
+    public Monitor(ActorRef<SocketEvent> subscriber, long mask) {
+      this(subscriber, mask, -1);
+    }
+  }
+
+  /** The monitor subscriber can take {@code n} more events. */
+  public record MonitorRequest(ActorRef<SocketEvent> subscriber, long n) implements Command {}
 
   /** Ends a monitor subscription; the subscriber gets MONITOR_STOPPED. */
   public record Unmonitor(ActorRef<SocketEvent> subscriber) implements Command {}
+
+  /**
+   * libzmq's zmq_socket_monitor_pipes_stats: one PIPES_STATS event per peer (outbound and inbound
+   * messages queued in its pipe), emitted after the {@link Done} reply. Fails with EINVAL when no
+   * subscriber monitors PIPES_STATS, EAGAIN when the socket has no peers.
+   */
+  public record RequestPipesStats(ActorRef<Reply> replyTo) implements Command {}
 
   /** Closes the socket; replies at once, while pending messages linger in the background. */
   public record Close(ActorRef<Reply> replyTo) implements Command {}
@@ -115,7 +139,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   /** STREAM's pattern let go of a peer ([id, empty]): libzmq's pipe terminate. */
   private record TerminatePipe(Pipe.End end) implements Command {}
 
-  private record Event(SocketEvent event) implements Command {}
+  private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Command {}
 
   /** From the context: an inproc peer connected to (or bound for) this socket. */
   public record InprocAttach(Pipe.End end) implements Command {}
@@ -133,7 +157,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final SocketCore core;
   private final SocketType type;
   private final SocketOptions options;
-  private final EventSink events;
+  private final MonitorHub monitors;
+  private final EventSink bindEvents;
+  private final EventSink connectEvents;
   private final Session.SocketLink link;
   private final Pipe.Listener pipeListener;
 
@@ -142,7 +168,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final Map<Pipe.End, ActorRef<Session.Command>> pipeSessions = new HashMap<>();
   private final List<String> inprocBound = new ArrayList<>();
   private final Map<String, List<Pipe.End>> inprocConnected = new HashMap<>();
-  private final Map<ActorRef<SocketEvent>, Long> monitors = new LinkedHashMap<>();
   private final ArrayDeque<PendingSend> pendingSends = new ArrayDeque<>();
 
   private ActorRef<Delivery> subscriber;
@@ -161,8 +186,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.type = core.type();
     this.options = options;
     ActorRef<Command> me = self;
-    String socketId = core.id();
-    this.events = (t, v, l, r) -> me.tell(new Event(SocketEvent.of(t, v, l, r, socketId)));
+    var monitorConfig = zmq.system().settings().config().getConfig("pekko-zmq.monitor");
+    this.monitors = new MonitorHub(core.id(), monitorConfig.getLong("initial-demand"), monitorConfig.getInt("buffer"));
+    this.bindEvents = monitors.sink(true);
+    this.connectEvents = monitors.sink(false);
     this.link = new Session.SocketLink() {
       @Override
       public void attach(Pipe.End socketEnd, ActorRef<Session.Command> session) {
@@ -204,7 +231,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(StartReceiving.class, this::onStartReceiving)
         .onMessage(Request.class, this::onRequest)
         .onMessage(Monitor.class, this::onMonitor)
+        .onMessage(MonitorRequest.class, this::onMonitorRequest)
         .onMessage(Unmonitor.class, this::onUnmonitor)
+        .onMessage(MonitorSubscriberGone.class, this::onMonitorSubscriberGone)
+        .onMessage(RequestPipesStats.class, this::onRequestPipesStats)
         .onMessage(Close.class, this::onClose)
         .onMessage(AttachPipe.class, this::onAttachPipe)
         .onMessage(InprocAttach.class, a -> onAttachPipe(new AttachPipe(a.end(), null, false)))
@@ -212,7 +242,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
         .onMessage(TerminatePipe.class, this::onTerminatePipe)
-        .onMessage(Event.class, this::onEvent)
         .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
         .onSignal(Terminated.class, this::onChildStopped)
         .onSignal(PostStop.class, s -> onPostStop())
@@ -245,8 +274,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   private String bindNetwork(Endpoint ep) {
-    if (ep.transport() == Endpoint.Transport.IPC && ep.path().equals("*")) ep = ep.withGeneratedIpcPath();
-    ServerSocketChannel server;
+    boolean tempIpcDir = ep.transport() == Endpoint.Transport.IPC && ep.path().equals("*");
+    if (tempIpcDir) ep = ep.withGeneratedIpcPath();
+    ServerSocketChannel server = null;
+    long listenerId = Session.nextConnectionId();
     try {
       if (ep.transport() == Endpoint.Transport.IPC) {
         Files.deleteIfExists(Path.of(ep.path())); // libzmq unlinks a stale socket file first
@@ -258,12 +289,16 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
       }
       server.bind(ep.socketAddress(), 100);
-    } catch (BindException e) {
-      events.emit(EventType.BIND_FAILED, Errno.EADDRINUSE.code(), ep.original(), "");
-      throw new ZmqException(Errno.EADDRINUSE, "cannot bind to " + ep + ": " + e.getMessage(), e);
     } catch (IOException e) {
-      events.emit(EventType.BIND_FAILED, Errno.EADDRNOTAVAIL.code(), ep.original(), "");
-      throw new ZmqException(Errno.EADDRNOTAVAIL, "cannot bind to " + ep + ": " + e.getMessage(), e);
+      int errno = BindFailure.errno(e);
+      if (server != null) {
+        closeQuietly(server);
+        // libzmq's listener closes the socket it could not bind (CLOSED: tcp before it has an
+        // endpoint, ipc with it), then the socket reports the address without its scheme
+        bindEvents.emit(EventType.CLOSED, listenerId, ep.transport() == Endpoint.Transport.IPC ? ep.original() : "", "");
+      }
+      bindEvents.emit(EventType.BIND_FAILED, errno, BindFailure.address(ep.original()), "");
+      throw new ZmqException(BindFailure.code(errno), "cannot bind to " + ep + ": " + e.getMessage(), e);
     }
     String uri;
     try {
@@ -274,13 +309,14 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     }
     IoThread io = zmq.chooseIoThread(options.affinity);
     ActorRef<Listener.Command> listener = ctx.spawnAnonymous(
-        Listener.create(io, server, ep, uri, type, options.copy(), link, events, () -> zmq.chooseIoThread(options.affinity)),
+        Listener.create(io, server, ep, uri, listenerId, tempIpcDir, type, options.copy(), link, bindEvents,
+            () -> zmq.chooseIoThread(options.affinity)),
         io.dispatcher());
     ctx.watch(listener);
     childrenAlive++;
     listeners.put(uri, listener);
     if (!uri.equals(ep.original())) listeners.put(ep.original(), listener);
-    events.emit(EventType.LISTENING, listeners.size(), uri, "");
+    bindEvents.emit(EventType.LISTENING, listenerId, uri, "");
     return uri;
   }
 
@@ -318,7 +354,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       sessionEnd = pipe.a();
     }
     ActorRef<Session.Command> session = ctx.spawnAnonymous(
-        Session.connecting(io, type, options.copy(), link, events, ep, sessionEnd), io.dispatcher());
+        Session.connecting(io, type, options.copy(), link, connectEvents, ep, sessionEnd), io.dispatcher());
     ctx.watch(session);
     childrenAlive++;
     connections.computeIfAbsent(ep.original(), k -> new ArrayList<>()).add(session);
@@ -555,22 +591,58 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   // ---- monitor ------------------------------------------------------------------------------
 
   private Behavior<Command> onMonitor(Monitor m) {
-    monitors.put(m.subscriber(), m.mask());
+    monitors.subscribe(m.subscriber(), m.mask(), m.demand());
+    ctx.watchWith(m.subscriber(), new MonitorSubscriberGone(m.subscriber()));
+    return this;
+  }
+
+  private Behavior<Command> onMonitorRequest(MonitorRequest r) {
+    monitors.request(r.subscriber(), r.n());
     return this;
   }
 
   private Behavior<Command> onUnmonitor(Unmonitor u) {
-    if (monitors.remove(u.subscriber()) != null) {
-      u.subscriber().tell(SocketEvent.of(EventType.MONITOR_STOPPED, 0, "", "", core.id()));
+    if (monitors.unsubscribe(u.subscriber())) ctx.unwatch(u.subscriber());
+    return this;
+  }
+
+  private Behavior<Command> onMonitorSubscriberGone(MonitorSubscriberGone g) {
+    monitors.forget(g.subscriber());
+    return this;
+  }
+
+  private Behavior<Command> onRequestPipesStats(RequestPipesStats r) {
+    if (closing) {
+      reply(r.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket is closed")));
+    } else if (!monitors.wants(EventType.PIPES_STATS)) {
+      reply(r.replyTo(), new Failed(new ZmqException(Errno.EINVAL,
+          "no monitor of this " + type + " socket asks for PIPES_STATS (subscribe with EventType.ALL_V2 or its bit)")));
+    } else {
+      List<Pipe.End> pipes = core.pipesSnapshot();
+      if (pipes.isEmpty()) {
+        reply(r.replyTo(), new Failed(new ZmqException(Errno.EAGAIN, type + " socket has no peers to report on yet")));
+      } else {
+        reply(r.replyTo(), new Done());
+        for (Pipe.End end : pipes) {
+          ActorRef<Session.Command> session = pipeSessions.get(end);
+          if (session != null) {
+            session.tell(new Session.ReportPipeStats(end));
+          } else {
+            String name = inprocNameOf(end);
+            (name == null ? bindEvents : connectEvents).emit(EventType.PIPES_STATS,
+                new long[] {end.outboundQueued(), end.inboundQueued()}, "", name == null ? "" : "inproc://" + name);
+          }
+        }
+      }
     }
     return this;
   }
 
-  private Behavior<Command> onEvent(Event e) {
-    for (Map.Entry<ActorRef<SocketEvent>, Long> m : monitors.entrySet()) {
-      if (e.event().type().in(m.getValue())) m.getKey().tell(e.event());
+  private String inprocNameOf(Pipe.End end) {
+    for (Map.Entry<String, List<Pipe.End>> e : inprocConnected.entrySet()) {
+      if (e.getValue().contains(end)) return e.getKey();
     }
-    return this;
+    return null;
   }
 
   // ---- close --------------------------------------------------------------------------------
@@ -612,10 +684,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       core.close();
       for (String name : inprocBound) zmq.inproc().unbind(name, self);
     }
-    for (ActorRef<SocketEvent> m : monitors.keySet()) {
-      m.tell(SocketEvent.of(EventType.MONITOR_STOPPED, 0, "", "", core.id()));
-    }
-    monitors.clear();
+    // children have stopped (and reported their last events) before this runs
+    monitors.stop();
     zmq.socketStopped(core);
     return this;
   }
@@ -626,5 +696,39 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private static void reply(ActorRef<Reply> to, Reply r) {
     if (to != null) to.tell(r);
+  }
+
+  private static void closeQuietly(ServerSocketChannel ch) {
+    try {
+      ch.close();
+    } catch (IOException ignored) {
+      // it never listened; nothing to report beyond the bind failure
+    }
+  }
+
+  /** How libzmq reports a failed bind: the errno, and the address without its scheme. */
+  private static final class BindFailure {
+    private BindFailure() {}
+
+    static int errno(IOException e) {
+      String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("already in use")) return Errno.EADDRINUSE.code();
+      if (m.contains("no such file")) return Errno.ENOENT.code();
+      if (m.contains("permission denied")) return 13; // EACCES
+      if (m.contains("cannot assign")) return Errno.EADDRNOTAVAIL.code();
+      return e instanceof BindException ? Errno.EADDRINUSE.code() : Errno.EADDRNOTAVAIL.code();
+    }
+
+    static Errno code(int errno) {
+      for (Errno e : new Errno[] {Errno.EADDRINUSE, Errno.ENOENT, Errno.EADDRNOTAVAIL}) {
+        if (e.code() == errno) return e;
+      }
+      return Errno.EADDRNOTAVAIL;
+    }
+
+    static String address(String endpoint) {
+      int i = endpoint.indexOf("://");
+      return i < 0 ? endpoint : endpoint.substring(i + 3);
+    }
   }
 }

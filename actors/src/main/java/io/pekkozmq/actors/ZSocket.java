@@ -101,6 +101,24 @@ public final class ZSocket implements AutoCloseable {
     actor.tell(new Socket.Monitor(subscriber, mask));
   }
 
+  /** Subscribes with an explicit initial demand (see {@link Socket.Monitor}). */
+  public void monitor(ActorRef<SocketEvent> subscriber, long mask, long demand) {
+    actor.tell(new Socket.Monitor(subscriber, mask, demand));
+  }
+
+  /**
+   * libzmq's zmq_socket_monitor_pipes_stats: one PIPES_STATS event per peer follows. Throws EINVAL
+   * when no monitor asks for PIPES_STATS, EAGAIN when there are no peers.
+   */
+  public void requestPipesStats() {
+    done(zmq.ask(actor, Socket.RequestPipesStats::new));
+  }
+
+  /** The context this socket belongs to. */
+  public ZeroMQ context() {
+    return zmq;
+  }
+
   // ---- sending ------------------------------------------------------------------------------
 
   /** Sends, waiting as SNDTIMEO says (-1: until there is room). Throws EAGAIN on timeout. */

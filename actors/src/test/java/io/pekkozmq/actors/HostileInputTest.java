@@ -219,8 +219,11 @@ class HostileInputTest {
         out.write(greeting(3, "NULL"));
         out.write(ready("PUB"));
         out.write(new byte[] {0, 5, 'e', 'v', 'i', 'l', '!'});
-        assertEquals(0x10000018L, await(events, EventType.HANDSHAKE_FAILED_PROTOCOL).value(), "ZMTP_INVALID_METADATA");
-        await(events, EventType.DISCONNECTED);
+        // libzmq 4.3 drops a peer of the wrong socket type with DISCONNECTED alone (no
+        // HANDSHAKE_FAILED_* event; see EventSequenceInteropTest in the monitor module)
+        await(events, EventType.ACCEPTED);
+        SocketEvent next = events.receiveMessage(WAIT);
+        assertEquals(EventType.DISCONNECTED, next.type(), next.toLine());
         awaitClosedByServer(pub);
       }
       push.connect(ep);
@@ -248,15 +251,14 @@ class HostileInputTest {
       String ep = pull.bind("tcp://127.0.0.1:*");
       try (PyPeer py = PyZmq.start(LIBZMQ_PUB, ep)) {
         py.awaitLine("SENT", WAIT);
-        // whichever side reads the other's READY first refuses: we report ZMTP_INVALID_METADATA,
-        // or libzmq closes first and we see a handshake that failed without detail
-        SocketEvent failed = events.fishForMessage(WAIT, "waiting for the handshake to fail", e -> switch (e.type()) {
+        // whichever side reads the other's READY first refuses: we drop it with DISCONNECTED alone
+        // (as libzmq does), or libzmq closes first and we see a handshake that failed without detail
+        events.fishForMessage(WAIT, "waiting for the connection to be dropped", e -> switch (e.type()) {
           case HANDSHAKE_SUCCEEDED -> throw new AssertionError("a PUB completed a handshake with our PULL");
-          case HANDSHAKE_FAILED_PROTOCOL, HANDSHAKE_FAILED_NO_DETAIL -> FishingOutcomes.complete();
+          case HANDSHAKE_FAILED_PROTOCOL -> throw new AssertionError("libzmq reports no protocol error for this: " + e.toLine());
+          case DISCONNECTED -> FishingOutcomes.complete();
           default -> FishingOutcomes.continueAndIgnore();
-        }).get(0);
-        if (failed.type() == EventType.HANDSHAKE_FAILED_PROTOCOL) assertEquals(0x10000018L, failed.value(), "ZMTP_INVALID_METADATA");
-        await(events, EventType.DISCONNECTED);
+        });
       }
       push.connect(ep);
       assertStillDelivers(pull, push, "the first message is the real peer's");

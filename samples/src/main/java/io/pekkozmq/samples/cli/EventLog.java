@@ -1,5 +1,6 @@
 package io.pekkozmq.samples.cli;
 
+import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.engine.event.EventType;
@@ -34,12 +35,14 @@ public final class EventLog {
         out.flush();
       }
     });
-    var ref = ctx.system().systemActorOf(Behaviors.receive(SocketEvent.class)
+    var ref = ctx.system().systemActorOf(Behaviors.<SocketEvent>setup(self -> Behaviors.receive(SocketEvent.class)
         .onMessage(SocketEvent.class, e -> {
           log.sink.accept(e);
           if (e.type() == EventType.HANDSHAKE_SUCCEEDED) log.handshakes.release();
+          // monitor subscribers get what they ask for: one more per event, so the log never stalls
+          socket.actor().tell(new Socket.MonitorRequest(self.getSelf(), 1));
           return Behaviors.same();
-        }).build(), "pzmq-events-" + NAMES.incrementAndGet(), Props.empty());
+        }).build()), "pzmq-events-" + NAMES.incrementAndGet(), Props.empty());
     socket.monitor(ref, EventType.ALL);
     return log;
   }

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "pzmq", mixinStandardHelpOptions = true, version = "pzmq 0.1.0",
     description = "ZeroMQ from the shell, over pekko-zmq.",
     subcommands = {SendCommand.class, RecvCommand.class, EchoCommand.class, ReqCommand.class,
-        PerfCommand.class, DemoCommand.class, RelayCommand.class},
+        PerfCommand.class, DemoCommand.class, RelayCommand.class,
+        io.pekkozmq.samples.seeds.MonitorBounceCommand.class, io.pekkozmq.samples.seeds.ProducerConsumersCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:runtime error", "2:usage error", "3:timeout"})
 public final class Pzmq implements Runnable {

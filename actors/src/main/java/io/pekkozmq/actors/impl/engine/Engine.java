@@ -78,8 +78,18 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
    */
   private enum Heartbeat implements Command { START, SEND_PING, TIMEOUT, ARM_TTL, TTL }
 
-  /** Why an engine stopped, reported to its session. */
-  public enum Outcome { HANDSHAKE_FAILED, DISCONNECTED, CLOSED }
+  /**
+   * Why an engine stopped, reported to its session: the connection failed during the handshake
+   * (I/O error or HANDSHAKE_IVL), the peer broke the protocol (during or after the handshake:
+   * libzmq never reconnects after that), the connection was lost after the handshake, or the
+   * socket closed it.
+   */
+  public enum Outcome { HANDSHAKE_FAILED, PROTOCOL_ERROR, DISCONNECTED, CLOSED }
+
+  // errno values libzmq reports with HANDSHAKE_FAILED_NO_DETAIL
+  private static final int EAGAIN = 11;
+  private static final int EPIPE = 32;
+  private static final int ECONNRESET = 104;
 
   /** What the engine tells its session. */
   public interface Owner {
@@ -233,7 +243,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   private Behavior<Command> onHandshakeTimeout() {
     if (!handshakeDone) {
-      fail(Outcome.HANDSHAKE_FAILED, "handshake not completed within " + options.handshakeIvl + " ms");
+      // libzmq reports whatever errno its last read left: EAGAIN
+      fail(Outcome.HANDSHAKE_FAILED, "handshake not completed within " + options.handshakeIvl + " ms", EAGAIN);
     }
     return stoppedOrSame();
   }
@@ -334,11 +345,12 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       try {
         n = channel.read(readBuf);
       } catch (IOException e) {
-        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage());
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage(), errnoOf(e));
         return;
       }
       if (n < 0) {
-        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, "peer closed the connection");
+        // libzmq turns a read of 0 bytes into EPIPE
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, "peer closed the connection", EPIPE);
         return;
       }
       if (n == 0) return;
@@ -371,12 +383,11 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       }
       case ERROR -> {
         ProtocolError err = conn.error();
-        if (!handshakeDone) {
+        if (!handshakeDone && reportedAsHandshakeFailure(err, conn.errorFromPeer())) {
           events.emit(EventType.HANDSHAKE_FAILED_PROTOCOL, err.code(), local, remote);
         }
         writeOut(); // try to get an ERROR command out before closing
-        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED,
-            err + (conn.errorDetail() == null ? "" : ": " + conn.errorDetail()));
+        fail(Outcome.PROTOCOL_ERROR, err + (conn.errorDetail() == null ? "" : ": " + conn.errorDetail()));
         return;
       }
     }
@@ -414,7 +425,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         channel.write(writeBuf);
       } catch (IOException e) {
         writeBuf.clear();
-        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage());
+        fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage(), errnoOf(e));
         return;
       }
       writeBuf.compact();
@@ -454,15 +465,40 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   }
 
   private void fail(Outcome outcome, String reason) {
+    fail(outcome, reason, 0);
+  }
+
+  /** Ends the connection; {@code errno} is what HANDSHAKE_FAILED_NO_DETAIL carries. */
+  private void fail(Outcome outcome, String reason, int errno) {
     if (stopped) return;
     if (outcome != Outcome.CLOSED) {
-      if (outcome == Outcome.HANDSHAKE_FAILED && conn.error() == null) {
+      if (outcome == Outcome.HANDSHAKE_FAILED) {
         // libzmq: a failure during the handshake that is not a protocol error has no detail
-        events.emit(EventType.HANDSHAKE_FAILED_NO_DETAIL, 0, local, remote);
+        events.emit(EventType.HANDSHAKE_FAILED_NO_DETAIL, errno, local, remote);
       }
       events.emit(EventType.DISCONNECTED, connectionId, local, remote);
     }
     finish(outcome, reason);
+  }
+
+  /**
+   * Whether libzmq 4.3 reports this handshake failure as HANDSHAKE_FAILED_PROTOCOL before the
+   * DISCONNECTED: a mechanism mismatch, an unexpected or malformed command; not a peer READY with
+   * the wrong socket type or bad metadata, nor the peer's ERROR command, which libzmq drops with
+   * DISCONNECTED alone. ZMTP_UNSPECIFIED is our refusal of a ZMTP 1.0/2.0 greeting, which libzmq
+   * would accept; we report it.
+   */
+  private static boolean reportedAsHandshakeFailure(ProtocolError err, boolean fromPeer) {
+    return switch (err) {
+      case ZMTP_MECHANISM_MISMATCH, ZMTP_UNEXPECTED_COMMAND, ZMTP_MALFORMED_COMMAND_ERROR -> true;
+      case ZMTP_UNSPECIFIED -> !fromPeer;
+      default -> false;
+    };
+  }
+
+  private static int errnoOf(IOException e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("Broken pipe") ? EPIPE : ECONNRESET;
   }
 
   private void finish(Outcome outcome, String reason) {

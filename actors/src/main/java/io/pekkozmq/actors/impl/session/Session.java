@@ -9,6 +9,7 @@ import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.transport.Connecter;
 import io.pekkozmq.actors.impl.transport.Endpoint;
 import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.zmtp.PeerInfo;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -34,7 +35,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * a port scanner or a half-open connection never swallows a message.
  */
 public final class Session extends AbstractBehavior<Session.Command> {
-  public sealed interface Command permits Connected, ConnectGaveUp, Handshaked, EngineStopped, Term, LingerExpired {}
+  public sealed interface Command
+      permits Connected, ConnectGaveUp, Handshaked, EngineStopped, Term, LingerExpired, ReportPipeStats {}
 
   /** The connecter made a connection. */
   public record Connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) implements Command {}
@@ -50,6 +52,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
   public record Term(int lingerMillis) implements Command {}
 
   private enum LingerExpired implements Command { INSTANCE }
+
+  /**
+   * The socket asks for a PIPES_STATS event about its end of this session's pipe (libzmq's
+   * send_stats_to_peer): the session reports it under its connection's endpoints.
+   */
+  public record ReportPipeStats(Pipe.End socketEnd) implements Command {}
 
   /** What the session tells its socket. */
   public interface SocketLink {
@@ -83,6 +91,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private ActorRef<Connecter.Command> connecter;
   private boolean terminating;
   private boolean everConnected;
+  /** The current (or last) connection's endpoints, for PIPES_STATS. */
+  private String localUri = "";
+  private String remoteUri = "";
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, SocketType type,
       SocketOptions options, SocketLink socket, EventSink events, Endpoint endpoint, Pipe.End end) {
@@ -115,6 +126,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
       EventSink events, Endpoint endpoint, Pipe.End end) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
       Session s = new Session(ctx, timers, io, type, options, socket, events, endpoint, end);
+      s.remoteUri = endpoint.original();
       s.startConnecter(false);
       return s;
     }));
@@ -138,6 +150,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         .onMessage(Handshaked.class, this::onHandshaked)
         .onMessage(EngineStopped.class, this::onEngineStopped)
         .onMessage(Term.class, this::onTerm)
+        .onMessage(ReportPipeStats.class, this::onReportPipeStats)
         .onMessageEquals(LingerExpired.INSTANCE, this::stop)
         .onSignal(Terminated.class, t -> this)
         .build();
@@ -150,6 +163,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private void startEngine(SocketChannel ch, String local, String remote, long connectionId, boolean asServer) {
+    localUri = local;
+    remoteUri = remote;
     Behavior<Engine.Command> behavior = type == SocketType.STREAM
         ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
         : Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
@@ -213,7 +228,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
     if (type == SocketType.STREAM && end != null && end.peer().writeClosed()) {
       return stop(); // the socket let go of this peer ([id, empty]): libzmq ends a raw session for good
     }
+    // libzmq's session_base_t::engine_error: a protocol error (during or after the handshake)
+    // ends the session for good; only connection errors and timeouts reconnect
     boolean reconnect = endpoint != null && options.reconnectIvl >= 0
+        && s.outcome() != Engine.Outcome.PROTOCOL_ERROR
         && !(s.outcome() == Engine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)
         && !(s.outcome() == Engine.Outcome.DISCONNECTED && (options.reconnectStop & 4) != 0);
     if (reconnect) {
@@ -234,6 +252,13 @@ public final class Session extends AbstractBehavior<Session.Command> {
       end.closeWrite();
     }
     return stop();
+  }
+
+  private Behavior<Command> onReportPipeStats(ReportPipeStats r) {
+    Pipe.End e = r.socketEnd();
+    events.emit(EventType.PIPES_STATS, new long[] {e.outboundQueued(), e.inboundQueued()},
+        localUri, remoteUri);
+    return this;
   }
 
   private Behavior<Command> onTerm(Term t) {

@@ -48,6 +48,8 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
   private final EventSink events;
   private int currentIvl;
   private SocketChannel channel;
+  /** The current attempt's id: its CONNECTED or CLOSED value (where libzmq has the fd). */
+  private long attemptId;
   private SelectionKey key;
 
   private Connecter(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, Endpoint endpoint,
@@ -87,7 +89,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
         .onMessageEquals(ConnectReady.INSTANCE, this::finishConnect)
         .onMessageEquals(ConnectTimedOut.INSTANCE, this::onTimeout)
         .onSignal(PostStop.class, s -> {
-          dropChannel(false);
+          dropChannel(true); // libzmq's connecter closes (CLOSED) an attempt still in progress
           return this;
         })
         .build();
@@ -98,6 +100,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
       channel = endpoint.transport() == Endpoint.Transport.IPC
           ? SocketChannel.open(StandardProtocolFamily.UNIX)
           : SocketChannel.open();
+      attemptId = Session.nextConnectionId();
       ChannelSetup.apply(channel, endpoint.transport(), options);
       if (channel.connect(endpoint.socketAddress())) {
         return connected();
@@ -143,7 +146,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     }
     SocketChannel ch = channel;
     channel = null;
-    long id = Session.nextConnectionId();
+    long id = attemptId;
     String local = Endpoint.uriOf(endpoint.transport(), ch.getLocalAddress());
     if (endpoint.transport() == Endpoint.Transport.IPC) local = endpoint.original();
     events.emit(EventType.CONNECTED, id, local, endpoint.original());
@@ -187,7 +190,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
         // the attempt failed already; closing cannot make it worse
       }
       channel = null;
-      if (emitClosed) events.emit(EventType.CLOSED, 0, "", endpoint.original());
+      if (emitClosed) events.emit(EventType.CLOSED, attemptId, "", endpoint.original());
     }
   }
 }

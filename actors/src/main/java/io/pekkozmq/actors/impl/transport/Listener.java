@@ -51,14 +51,18 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
   private final EventSink events;
   private final Supplier<IoThread> chooser;
   private final long listenerId;
+  /** Bound with {@code ipc://*}: the socket file and its directory are ours to remove. */
+  private final boolean tempIpcDir;
   private final IoThread io;
   private final Set<ActorRef<Session.Command>> sessions = new HashSet<>();
   private SelectionKey key;
   private boolean terminating;
 
   private Listener(ActorContext<Command> ctx, IoThread io, ServerSocketChannel server, Endpoint endpoint, String boundUri,
-      SocketType type, SocketOptions options, Session.SocketLink socket, EventSink events, Supplier<IoThread> chooser) {
+      long listenerId, boolean tempIpcDir, SocketType type, SocketOptions options, Session.SocketLink socket,
+      EventSink events, Supplier<IoThread> chooser) {
     super(ctx);
+    this.tempIpcDir = tempIpcDir;
     this.ctx = ctx;
     this.self = ctx.getSelf();
     this.io = io;
@@ -70,7 +74,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
     this.socket = socket;
     this.events = events;
     this.chooser = chooser;
-    this.listenerId = Session.nextConnectionId();
+    this.listenerId = listenerId;
     io.loop().adjustLoad(1);
     try {
       server.configureBlocking(false);
@@ -80,10 +84,18 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
     }
   }
 
-  /** Takes over a channel the socket has already bound (so bind errors reach the caller at once). */
+  /**
+   * Takes over a channel the socket has already bound (so bind errors reach the caller at once).
+   *
+   * @param listenerId the value of its LISTENING and CLOSED events (where libzmq has the fd)
+   * @param tempIpcDir bound with {@code ipc://*} in a directory made for it
+   * @param events the socket's sink for bound endpoints
+   */
   public static Behavior<Command> create(IoThread io, ServerSocketChannel server, Endpoint endpoint, String boundUri,
-      SocketType type, SocketOptions options, Session.SocketLink socket, EventSink events, Supplier<IoThread> chooser) {
-    return Behaviors.setup(ctx -> new Listener(ctx, io, server, endpoint, boundUri, type, options, socket, events, chooser));
+      long listenerId, boolean tempIpcDir, SocketType type, SocketOptions options, Session.SocketLink socket,
+      EventSink events, Supplier<IoThread> chooser) {
+    return Behaviors.setup(ctx -> new Listener(ctx, io, server, endpoint, boundUri, listenerId, tempIpcDir, type,
+        options, socket, events, chooser));
   }
 
   @Override
@@ -117,19 +129,24 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
       }
       if (ch == null) break;
       long id = Session.nextConnectionId();
+      String local;
       String remote;
       try {
         ChannelSetup.apply(ch, endpoint.transport(), options);
-        remote = endpoint.transport() == Endpoint.Transport.TCP ? Endpoint.uriOf(endpoint.transport(), ch.getRemoteAddress()) : "";
+        // libzmq names an accepted connection by its own socket's address (the interface actually
+        // used when bound to a wildcard), not by the bound endpoint
+        boolean tcp = endpoint.transport() == Endpoint.Transport.TCP;
+        local = tcp ? Endpoint.uriOf(endpoint.transport(), ch.getLocalAddress()) : boundUri;
+        remote = tcp ? Endpoint.uriOf(endpoint.transport(), ch.getRemoteAddress()) : "";
       } catch (IOException e) {
         events.emit(EventType.ACCEPT_FAILED, 22, boundUri, "");
         closeQuietly(ch);
         continue;
       }
-      events.emit(EventType.ACCEPTED, id, boundUri, remote);
+      events.emit(EventType.ACCEPTED, id, local, remote);
       IoThread target = chooser.get();
       ActorRef<Session.Command> s = ctx.spawnAnonymous(
-          Session.accepted(target, type, options.copy(), socket, events, ch, boundUri, remote, id), target.dispatcher());
+          Session.accepted(target, type, options.copy(), socket, events, ch, local, remote, id), target.dispatcher());
       ctx.watch(s);
       sessions.add(s);
     }
@@ -158,10 +175,26 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
     }
     closeQuietly(server);
     if (endpoint.transport() == Endpoint.Transport.IPC) {
-      try {
-        Files.deleteIfExists(Path.of(boundUri.substring("ipc://".length())));
-      } catch (IOException ignored) {
-        // a stale socket file is harmless: the next bind replaces it
+      Path file = Path.of(boundUri.substring("ipc://".length()));
+      if (tempIpcDir) {
+        // libzmq's ipc listener: removing the file and directory it made for ipc://* may fail
+        // (someone removed them first); that is the one CLOSE_FAILED, carrying the errno
+        try {
+          Files.delete(file);
+          Files.delete(file.getParent());
+        } catch (java.nio.file.NoSuchFileException e) {
+          events.emit(EventType.CLOSE_FAILED, 2 /* ENOENT */, boundUri, "");
+          return;
+        } catch (IOException e) {
+          events.emit(EventType.CLOSE_FAILED, 1 /* EPERM */, boundUri, "");
+          return;
+        }
+      } else {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+          // a stale socket file is harmless: the next bind replaces it
+        }
       }
     }
     events.emit(EventType.CLOSED, listenerId, boundUri, "");
