@@ -25,8 +25,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.Shape;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
@@ -169,6 +172,26 @@ abstract class SocketStageLogic extends GraphStageLogic {
     return inbox.get(inboxNext++); // slots are released together by the next batch's clear()
   }
 
+  /**
+   * Pushes the next received message to {@code out} (which must be available). Once shutting down,
+   * when every received message has been pushed, {@link #onDrained} ends the stage.
+   */
+  protected final void emit(Outlet<Msg> out) {
+    if (shuttingDown && !holdsReceived()) {
+      onDrained();
+      return;
+    }
+    Msg m = receive();
+    if (m == null) return;
+    push(out, m);
+    if (shuttingDown && !holdsReceived()) onDrained();
+  }
+
+  /** Shutting down and nothing received is left to push: complete the stage. */
+  protected void onDrained() {
+    completeStage();
+  }
+
   // ---- sending ------------------------------------------------------------------------------
 
   /**
@@ -189,6 +212,28 @@ abstract class SocketStageLogic extends GraphStageLogic {
     }
     fail(new ZmqException(err, stageName + " cannot send on its " + core.type() + " socket"));
     return false;
+  }
+
+  /**
+   * Sends what {@code in} pushed and, once the socket took it, asks for the next. Returns the message
+   * when there is no room yet, for the caller to hold and send again from {@link #onSocketChanged};
+   * null when it went out or the stage has failed.
+   */
+  protected final Msg sendPushed(Inlet<Msg> in) {
+    Msg m = grab(in);
+    if (send(m)) {
+      pull(in);
+      return null;
+    }
+    return isClosed(in) ? null : m;
+  }
+
+  /** An in-handler whose upstream failure fails the stage through {@link #fail}, so whenClosed reports it. */
+  protected abstract class InHandler extends AbstractInHandler {
+    @Override
+    public void onUpstreamFailure(Throwable cause) {
+      fail(cause);
+    }
   }
 
   // ---- the socket's life --------------------------------------------------------------------
