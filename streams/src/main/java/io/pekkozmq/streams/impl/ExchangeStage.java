@@ -34,7 +34,6 @@ public final class ExchangeStage extends SocketStage<FlowShape<Msg, Msg>> {
   private final class Logic extends SocketStageLogic {
     /** True while waiting for the socket to receive; false while waiting for something to send. */
     private boolean receiving = !sendFirst;
-    private Msg pending;
     private boolean finishing;
 
     Logic(StageControl control) {
@@ -85,8 +84,7 @@ public final class ExchangeStage extends SocketStage<FlowShape<Msg, Msg>> {
     }
 
     private void trySendPending() {
-      if (!send(pending)) return;
-      pending = null;
+      if (!sendPending()) return;
       receiving = true;
       if (!sendFirst) {
         if (finishing) {

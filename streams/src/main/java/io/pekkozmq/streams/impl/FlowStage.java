@@ -27,16 +27,9 @@ public final class FlowStage extends SocketStage<FlowShape<Msg, Msg>> {
   }
 
   private final class Logic extends SocketStageLogic {
-    private Msg pending;
-
     Logic(StageControl control) {
       super(shape(), "ZmqFlow", FlowStage.this.settings, control, FlowStage.this.settings.receiveBatch());
-      setHandler(in, new InHandler() {
-        @Override
-        public void onPush() {
-          pending = sendPushed(in);
-        }
-
+      setHandler(in, new SendingInHandler(in) {
         @Override
         public void onUpstreamFinish() {
           // replies may still come: keep receiving
@@ -64,8 +57,7 @@ public final class FlowStage extends SocketStage<FlowShape<Msg, Msg>> {
 
     @Override
     protected void onSocketChanged() {
-      if (pending != null && send(pending)) {
-        pending = null;
+      if (sendPending()) {
         if (shuttingDown) {
           if (isClosed(out)) completeStage();
         } else if (!isClosed(in)) {

@@ -24,18 +24,11 @@ public final class SinkStage extends SocketStage<SinkShape<Msg>> {
   }
 
   private final class Logic extends SocketStageLogic {
-    /** The message that found no room, sent once the socket says it has some. */
-    private Msg pending;
     private boolean upstreamDone;
 
     Logic(StageControl control) {
       super(shape(), "ZmqSink", SinkStage.this.settings, control, 1);
-      setHandler(in, new InHandler() {
-        @Override
-        public void onPush() {
-          pending = sendPushed(in);
-        }
-
+      setHandler(in, new SendingInHandler(in) {
         @Override
         public void onUpstreamFinish() {
           upstreamDone = true;
@@ -51,8 +44,7 @@ public final class SinkStage extends SocketStage<SinkShape<Msg>> {
 
     @Override
     protected void onSocketChanged() {
-      if (pending == null || !send(pending)) return;
-      pending = null;
+      if (!sendPending()) return;
       if (upstreamDone || shuttingDown) completeStage();
       else pull(in);
     }

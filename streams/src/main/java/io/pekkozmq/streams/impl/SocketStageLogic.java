@@ -63,6 +63,8 @@ abstract class SocketStageLogic extends GraphStageLogic {
 
   /** Set once drainAndShutdown was asked for. */
   protected boolean shuttingDown;
+  /** A message in hand that found no room in the socket yet. */
+  protected Msg pending;
   private boolean closingSocket;
   private Throwable failure;
 
@@ -214,18 +216,11 @@ abstract class SocketStageLogic extends GraphStageLogic {
     return false;
   }
 
-  /**
-   * Sends what {@code in} pushed and, once the socket took it, asks for the next. Returns the message
-   * when there is no room yet, for the caller to hold and send again from {@link #onSocketChanged};
-   * null when it went out or the stage has failed.
-   */
-  protected final Msg sendPushed(Inlet<Msg> in) {
-    Msg m = grab(in);
-    if (send(m)) {
-      pull(in);
-      return null;
-    }
-    return isClosed(in) ? null : m;
+  /** Sends {@link #pending}, if any; true when the socket took it (nothing is pending any more). */
+  protected final boolean sendPending() {
+    if (pending == null || !send(pending)) return false;
+    pending = null;
+    return true;
   }
 
   /** An in-handler whose upstream failure fails the stage through {@link #fail}, so whenClosed reports it. */
@@ -233,6 +228,28 @@ abstract class SocketStageLogic extends GraphStageLogic {
     @Override
     public void onUpstreamFailure(Throwable cause) {
       fail(cause);
+    }
+  }
+
+  /**
+   * An in-handler that sends what {@code in} pushes and asks for the next once the socket took it; a
+   * message that finds no room waits in {@link #pending} for {@link #onSocketChanged}.
+   */
+  protected abstract class SendingInHandler extends InHandler {
+    private final Inlet<Msg> in;
+
+    protected SendingInHandler(Inlet<Msg> in) {
+      this.in = in;
+    }
+
+    @Override
+    public final void onPush() {
+      Msg m = grab(in);
+      if (send(m)) {
+        pull(in);
+      } else if (!isClosed(in)) {
+        pending = m;
+      }
     }
   }
 
