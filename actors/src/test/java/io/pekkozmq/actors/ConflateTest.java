@@ -10,10 +10,7 @@ import io.pekkozmq.engine.SocketType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,20 +18,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ZMQ_CONFLATE through the runtime: a reader that falls behind sees only the latest message, for
  * the socket types libzmq applies it to; the others ignore it.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConflateTest {
+class ConflateTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ZContext ctx;
-
-  @BeforeAll
-  void start() {
-    ctx = new ZContext();
-  }
-
-  @AfterAll
-  void stop() {
-    ctx.close();
-  }
 
   /** Receives until {@code last} arrives; returns every first frame seen on the way. */
   private static List<String> receiveUntil(ZSocket s, String last) {
@@ -45,6 +30,17 @@ class ConflateTest {
       got.add(m.first().text());
       if (m.first().text().equals(last)) return got;
     }
+  }
+
+  /**
+   * Connects {@code sub} to {@code pub} at {@code ep}, waits until it has joined, publishes "0" to
+   * "n-1" and returns what {@code sub} receives up to the last.
+   */
+  private static List<String> joinAndPublish(ZSocket pub, ZSocket sub, String ep, int n) {
+    sub.connect(ep);
+    PubSubTest.awaitJoined(pub, sub, "-1");
+    for (int i = 0; i < n; i++) pub.send(Integer.toString(i));
+    return receiveUntil(sub, Integer.toString(n - 1));
   }
 
   private static void assertIncreasing(List<String> got) {
@@ -59,13 +55,9 @@ class ConflateTest {
     try (ZSocket pub = ctx.socket(SocketType.PUB); ZSocket sub = ctx.socket(SocketType.SUB)) {
       sub.setOption(ZmqOption.CONFLATE, true);
       pub.setOption(ZmqOption.SNDHWM, 0); // the publisher must not drop at its own HWM
-      String ep = pub.bind(endpoint);
       sub.subscribe("");
-      sub.connect(ep);
-      PubSubTest.awaitJoined(pub, sub, "-1");
       int n = 2_000;
-      for (int i = 0; i < n; i++) pub.send(Integer.toString(i));
-      List<String> got = receiveUntil(sub, Integer.toString(n - 1));
+      List<String> got = joinAndPublish(pub, sub, pub.bind(endpoint), n);
       assertIncreasing(got);
       assertTrue(got.size() < n / 10, "conflation kept " + got.size() + " of " + n + " messages");
       assertNull(sub.recv(Duration.ofMillis(50)));
@@ -100,13 +92,9 @@ class ConflateTest {
   void publisherConflatesTowardsEachSubscriber() {
     try (ZSocket pub = ctx.socket(SocketType.PUB); ZSocket sub = ctx.socket(SocketType.SUB)) {
       pub.setOption(ZmqOption.CONFLATE, true);
-      String ep = pub.bind("inproc://conflate-pub");
       sub.subscribe("");
-      sub.connect(ep);
-      PubSubTest.awaitJoined(pub, sub, "-1");
       int n = 2_000;
-      for (int i = 0; i < n; i++) pub.send(Integer.toString(i));
-      List<String> got = receiveUntil(sub, Integer.toString(n - 1));
+      List<String> got = joinAndPublish(pub, sub, pub.bind("inproc://conflate-pub"), n);
       assertEquals(List.of(Integer.toString(n - 1)), got, "inproc: nothing reads the pipe but the subscriber");
     }
   }

@@ -7,15 +7,10 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.testkit.PyPeer;
-import io.pekkozmq.testkit.PyZmq;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.pekkozmq.testkit.PyScripts;
 import java.time.Duration;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -24,8 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * with timeouts far below the idle time. If either side failed to answer the other's PINGs, or
  * sent PINGs libzmq did not understand, one of the two would drop the connection; neither may.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HeartbeatInteropTest {
+class HeartbeatInteropTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int IDLE_MS = 600;
 
@@ -33,6 +27,7 @@ class HeartbeatInteropTest {
   private static final String PEER = """
       import sys, time, zmq
       from zmq.utils.monitor import recv_monitor_message
+      """ + PyScripts.BIND_OR_CONNECT + """
       mode, ep, hb, idle = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
       ctx = zmq.Context()
       s = ctx.socket(zmq.DEALER)
@@ -44,14 +39,7 @@ class HeartbeatInteropTest {
           s.setsockopt(zmq.HEARTBEAT_TTL, 500)
       mon = s.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED)
       mon.setsockopt(zmq.RCVTIMEO, 20000)
-      if mode == "bind":
-          if ep.startswith("tcp://"):
-              ep = "tcp://127.0.0.1:%d" % s.bind_to_random_port("tcp://127.0.0.1")
-          else:
-              s.bind(ep)
-      else:
-          s.connect(ep)
-      print("ENDPOINT " + ep)
+      bind_or_connect(s, mode, ep)
       e = recv_monitor_message(mon)
       assert e["event"] == zmq.EVENT_HANDSHAKE_SUCCEEDED, e
       print("HANDSHAKEN")
@@ -73,22 +61,11 @@ class HeartbeatInteropTest {
       ctx.term()
       """;
 
-  private ZContext ctx;
-  private ActorTestKit testKit;
-  private Path tmp;
+  private LibzmqPeers libzmq;
 
   @BeforeAll
   void start() throws Exception {
-    PyZmq.requireLibzmq();
-    ctx = new ZContext();
-    testKit = ActorTestKit.create();
-    tmp = Files.createTempDirectory("pzmq-hb");
-  }
-
-  @AfterAll
-  void stop() {
-    if (ctx != null) ctx.close();
-    if (testKit != null) testKit.shutdownTestKit();
+    libzmq = LibzmqPeers.create("pzmq-hb", WAIT);
   }
 
   @ParameterizedTest(name = "ours={0} theirs={1} we-bind={2} {3}")
@@ -98,20 +75,15 @@ class HeartbeatInteropTest {
       "true,true,true,ipc", "true,true,false,ipc"})
   void idleConnectionWithHeartbeatsStaysUp(boolean ours, boolean theirs, boolean weBind, String transport) {
     try (ZSocket dealer = ctx.socket(SocketType.DEALER)) {
-      TestProbe<SocketEvent> events = testKit.createTestProbe(SocketEvent.class);
+      TestProbe<SocketEvent> events = probe(SocketEvent.class);
       dealer.monitor(events.ref(), EventType.HANDSHAKE_SUCCEEDED.value() | EventType.DISCONNECTED.value());
       if (ours) {
         dealer.setOption(ZmqOption.HEARTBEAT_IVL, 100);
         dealer.setOption(ZmqOption.HEARTBEAT_TIMEOUT, 300);
         dealer.setOption(ZmqOption.HEARTBEAT_TTL, 500);
       }
-      String ipc = "ipc://" + tmp.resolve(ours + "-" + theirs + "-" + weBind);
-      String ep = weBind ? dealer.bind(transport.equals("tcp") ? "tcp://127.0.0.1:*" : ipc) : null;
-      String pyEp = weBind ? ep : transport.equals("tcp") ? "tcp://" : ipc;
-      try (PyPeer py = PyZmq.start(PEER, weBind ? "connect" : "bind", pyEp, theirs ? "1" : "0",
-          Integer.toString(IDLE_MS))) {
-        String bound = py.awaitLine("ENDPOINT ", WAIT).substring(9);
-        if (!weBind) dealer.connect(bound);
+      String ep = libzmq.endpoint(transport, ours + "-" + theirs + "-" + weBind);
+      try (PyPeer py = libzmq.join(PEER, dealer, weBind, ep, theirs ? "1" : "0", Integer.toString(IDLE_MS))) {
         py.awaitLine("HANDSHAKEN", WAIT);
         assertEquals(EventType.HANDSHAKE_SUCCEEDED, events.receiveMessage(WAIT).type());
         Msg m = dealer.recv(WAIT);

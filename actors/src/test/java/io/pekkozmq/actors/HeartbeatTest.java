@@ -13,12 +13,8 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,23 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * the handshake and then does only what each test tells it: PING timing and bytes, the timeout
  * for a silent peer, the TTL a peer asks for, and any traffic counting as life.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HeartbeatTest {
+class HeartbeatTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
-
-  @BeforeAll
-  void start() {
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    testKit.shutdownTestKit();
-  }
 
   private static SocketEvent await(TestProbe<SocketEvent> probe, EventType type) {
     return MonitorProbes.await(probe, type, WAIT);
@@ -56,7 +37,7 @@ class HeartbeatTest {
   @Test
   void silentPeerIsDisconnectedAfterTheTimeoutAndTheSessionReconnects() throws Exception {
     try (ServerSocket server = MockZmtpPeer.listen(WAIT); ZSocket dealer = zmq.socket(SocketType.DEALER)) {
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, dealer);
+      TestProbe<SocketEvent> events = monitor(dealer);
       dealer.setOption(ZmqOption.HEARTBEAT_IVL, 100);
       dealer.setOption(ZmqOption.HEARTBEAT_TIMEOUT, 400);
       dealer.setOption(ZmqOption.HEARTBEAT_TTL, 1_500);
@@ -93,7 +74,7 @@ class HeartbeatTest {
       "DEALER,ROUTER", "ROUTER,DEALER", "PUSH,PULL", "PULL,PUSH"})
   void everySocketTypeDropsASilentPeer(String ours, String theirs) throws Exception {
     try (ZSocket socket = zmq.socket(SocketType.parse(ours))) {
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, socket);
+      TestProbe<SocketEvent> events = monitor(socket);
       socket.setOption(ZmqOption.HEARTBEAT_IVL, 50);
       socket.setOption(ZmqOption.HEARTBEAT_TIMEOUT, 150);
       String ep = socket.bind("tcp://127.0.0.1:*");
@@ -112,7 +93,7 @@ class HeartbeatTest {
   @Test
   void pingIsAnsweredAndItsTtlIsHonoured() throws Exception {
     try (ZSocket router = zmq.socket(SocketType.ROUTER)) {
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, router);
+      TestProbe<SocketEvent> events = monitor(router);
       String ep = router.bind("tcp://127.0.0.1:*"); // no heartbeats of our own
       try (MockZmtpPeer peer = MockZmtpPeer.connect(ep, WAIT)) {
         peer.handshake("DEALER", 1);
@@ -138,7 +119,7 @@ class HeartbeatTest {
   @Test
   void anyTrafficCountsAsLife() throws Exception {
     try (ZSocket pull = zmq.socket(SocketType.PULL)) {
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, pull);
+      TestProbe<SocketEvent> events = monitor(pull);
       pull.setOption(ZmqOption.HEARTBEAT_IVL, 50);
       pull.setOption(ZmqOption.HEARTBEAT_TIMEOUT, 150);
       String ep = pull.bind("tcp://127.0.0.1:*");

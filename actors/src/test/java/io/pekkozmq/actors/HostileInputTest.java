@@ -10,23 +10,17 @@ import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.testkit.PyPeer;
 import io.pekkozmq.testkit.PyZmq;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,27 +29,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * frames, the wrong socket type) against our bound sockets: each is dropped with the monitor event
  * libzmq gives, and real peers on the same socket keep working and lose nothing.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class HostileInputTest {
+class HostileInputTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
-
-  @BeforeAll
-  void start() {
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    testKit.shutdownTestKit();
-  }
-
-  private TestProbe<SocketEvent> monitor(ZSocket s) {
-    return MonitorProbes.monitor(testKit, s);
-  }
 
   private static SocketEvent await(TestProbe<SocketEvent> probe, EventType type) {
     return MonitorProbes.await(probe, type, WAIT);
@@ -65,35 +40,6 @@ class HostileInputTest {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), URI.create(endpoint).getPort());
     s.setSoTimeout((int) WAIT.toMillis());
     return s;
-  }
-
-  /** A ZMTP 3.1 greeting with this major version and mechanism, as client. */
-  private static byte[] greeting(int major, String mechanism) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.writeBytes(new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, (byte) major, 1});
-    byte[] m = new byte[20];
-    byte[] n = mechanism.getBytes(StandardCharsets.US_ASCII);
-    System.arraycopy(n, 0, m, 0, n.length);
-    b.writeBytes(m);
-    b.write(0);
-    b.writeBytes(new byte[31]);
-    return b.toByteArray();
-  }
-
-  /** A NULL-mechanism READY command announcing this socket type. */
-  private static byte[] ready(String socketType) {
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(5);
-    body.writeBytes("READY".getBytes(StandardCharsets.US_ASCII));
-    body.write(11);
-    body.writeBytes("Socket-Type".getBytes(StandardCharsets.US_ASCII));
-    body.writeBytes(new byte[] {0, 0, 0, (byte) socketType.length()});
-    body.writeBytes(socketType.getBytes(StandardCharsets.US_ASCII));
-    ByteArrayOutputStream cmd = new ByteArrayOutputStream();
-    cmd.write(4);
-    cmd.write(body.size());
-    cmd.writeBytes(body.toByteArray());
-    return cmd.toByteArray();
   }
 
   /** Reads until the server closes the connection; fails if it does not within WAIT. */
@@ -191,12 +137,12 @@ class HostileInputTest {
             assertEquals(0x10000000L, await(events, EventType.HANDSHAKE_FAILED_PROTOCOL).value(), "ZMTP_UNSPECIFIED");
           }
           case "curve-mechanism" -> {
-            out.write(greeting(3, "CURVE"));
+            out.write(MockZmtpPeer.greeting(3, 1, "CURVE"));
             assertEquals(0x11000002L, await(events, EventType.HANDSHAKE_FAILED_PROTOCOL).value(), "ZMTP_MECHANISM_MISMATCH");
           }
           default -> {
-            out.write(greeting(3, "NULL"));
-            out.write(ready("PUSH"));
+            out.write(MockZmtpPeer.greeting(3, 1, "NULL"));
+            out.write(MockZmtpPeer.frame(0x04, MockZmtpPeer.readyBody("PUSH")));
             await(events, EventType.HANDSHAKE_SUCCEEDED);
             // a long frame claiming 2^63 bytes (negative as a signed long)
             out.write(new byte[] {2, (byte) 0x80, 0, 0, 0, 0, 0, 0, 0, 'x', 'y'});
@@ -216,8 +162,8 @@ class HostileInputTest {
       String ep = pull.bind("tcp://127.0.0.1:*");
       try (Socket pub = raw(ep)) {
         var out = pub.getOutputStream();
-        out.write(greeting(3, "NULL"));
-        out.write(ready("PUB"));
+        out.write(MockZmtpPeer.greeting(3, 1, "NULL"));
+        out.write(MockZmtpPeer.frame(0x04, MockZmtpPeer.readyBody("PUB")));
         out.write(new byte[] {0, 5, 'e', 'v', 'i', 'l', '!'});
         // libzmq 4.3 drops a peer of the wrong socket type with DISCONNECTED alone (no
         // HANDSHAKE_FAILED_* event; see EventSequenceInteropTest in the monitor module)

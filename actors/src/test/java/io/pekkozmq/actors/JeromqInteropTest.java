@@ -12,9 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -24,23 +21,8 @@ import org.zeromq.ZMQ;
  * PUSH/PULL and PAIR against JeroMQ in the same JVM over tcp (JeroMQ's ipc is not Unix domain
  * sockets), in both directions, with our side binding and connecting.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JeromqInteropTest {
+class JeromqInteropTest extends JeromqPerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private ZContext ctx;
-  private org.zeromq.ZContext jeromq;
-
-  @BeforeAll
-  void start() {
-    ctx = new ZContext();
-    jeromq = new org.zeromq.ZContext();
-  }
-
-  @AfterAll
-  void stop() {
-    ctx.close();
-    jeromq.close();
-  }
 
   static Stream<Arguments> matrix() {
     List<Arguments> cases = new ArrayList<>();
@@ -65,14 +47,7 @@ class JeromqInteropTest {
         : weSend ? org.zeromq.SocketType.PULL : org.zeromq.SocketType.PUSH;
     try (ZSocket socket = ctx.socket(ours)) {
       socket.setOption(ZmqOption.LINGER, 10_000);
-      ZMQ.Socket peer;
-      if (weBind) {
-        peer = JeromqConnect.connect(ctx, jeromq, socket, socket.bind("tcp://127.0.0.1:*"), () -> openJeromq(theirs));
-      } else {
-        peer = openJeromq(theirs);
-        int port = peer.bindToRandomPort("tcp://127.0.0.1");
-        socket.connect("tcp://127.0.0.1:" + port);
-      }
+      ZMQ.Socket peer = join(socket, weBind, () -> openJeromq(theirs));
       try {
         // the JeroMQ socket is used by this one thread only
         CompletableFuture<String> theirSide = CompletableFuture.supplyAsync(

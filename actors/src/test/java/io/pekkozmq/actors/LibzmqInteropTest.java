@@ -9,19 +9,15 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,28 +26,20 @@ import org.junit.jupiter.params.provider.MethodSource;
  * PUSH/PULL and PAIR against real libzmq (pyzmq), in both directions, with our side binding and
  * connecting, over tcp and ipc; and a libzmq peer that restarts mid-stream.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class LibzmqInteropTest {
+class LibzmqInteropTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** argv: role (PULL, PUSH, PAIR_RECV, PAIR_SEND), bind|connect, endpoint, count. */
+  /** argv: bind|connect, endpoint, role (PULL, PUSH, PAIR_RECV, PAIR_SEND), count. */
   private static final String PEER = """
       import sys, zmq
-      """ + InteropStream.PYTHON + """
-      role, mode, ep, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+      """ + InteropStream.PYTHON + PyScripts.BIND_OR_CONNECT + """
+      mode, ep, role, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
       ctx = zmq.Context()
       s = ctx.socket({"PULL": zmq.PULL, "PUSH": zmq.PUSH}.get(role, zmq.PAIR))
       s.setsockopt(zmq.LINGER, 10000)
       s.setsockopt(zmq.RCVTIMEO, 20000)
       s.setsockopt(zmq.SNDTIMEO, 20000)
-      if mode == "bind":
-          if ep.startswith("tcp://"):
-              ep = "tcp://127.0.0.1:%d" % s.bind_to_random_port("tcp://127.0.0.1")
-          else:
-              s.bind(ep)
-      else:
-          s.connect(ep)
-      print("ENDPOINT " + ep)
+      bind_or_connect(s, mode, ep)
       total = 0
       if role in ("PULL", "PAIR_RECV"):
           for i in range(count):
@@ -75,22 +63,11 @@ class LibzmqInteropTest {
       ctx.term()
       """;
 
-  private ZContext ctx;
-  private ActorTestKit testKit;
-  private Path tmp;
+  private LibzmqPeers libzmq;
 
   @BeforeAll
   void start() throws Exception {
-    PyZmq.requireLibzmq();
-    ctx = new ZContext();
-    testKit = ActorTestKit.create();
-    tmp = Files.createTempDirectory("pzmq-libzmq");
-  }
-
-  @AfterAll
-  void stop() {
-    if (ctx != null) ctx.close();
-    if (testKit != null) testKit.shutdownTestKit();
+    libzmq = LibzmqPeers.create("pzmq-libzmq", WAIT);
   }
 
   static Stream<Arguments> matrix() {
@@ -119,15 +96,10 @@ class LibzmqInteropTest {
       String transport, int count) {
     SocketType ours = pattern.equals("PAIR") ? SocketType.PAIR : weSend ? SocketType.PUSH : SocketType.PULL;
     String role = pattern.equals("PAIR") ? (weSend ? "PAIR_RECV" : "PAIR_SEND") : (weSend ? "PULL" : "PUSH");
-    String ipcPath = "ipc://" + tmp.resolve(pattern + "-" + weSend + "-" + weBind + "-" + count);
+    String ep = libzmq.endpoint(transport, pattern + "-" + weSend + "-" + weBind + "-" + count);
     try (ZSocket socket = ctx.socket(ours)) {
       socket.setOption(ZmqOption.LINGER, 10_000);
-      String ep = null;
-      if (weBind) ep = socket.bind(transport.equals("tcp") ? "tcp://127.0.0.1:*" : ipcPath);
-      String pyEp = weBind ? ep : transport.equals("tcp") ? "tcp://" : ipcPath;
-      try (PyPeer py = PyZmq.start(PEER, role, weBind ? "connect" : "bind", pyEp, Integer.toString(count))) {
-        String bound = py.awaitLine("ENDPOINT ", WAIT).substring(9);
-        if (!weBind) socket.connect(bound);
+      try (PyPeer py = libzmq.join(PEER, socket, weBind, ep, role, Integer.toString(count))) {
         if (weSend) {
           for (int i = 0; i < count; i++) {
             assertTrue(socket.send(InteropStream.message(i), WAIT), () -> "send timed out; python: " + py.stderr() + drain(py));
@@ -171,7 +143,7 @@ class LibzmqInteropTest {
   void pushReconnectsToARestartedLibzmqPullAndEverythingSentAfterTheReconnectArrives() {
     int port = PushPullTest.freePort();
     String ep = "tcp://127.0.0.1:" + port;
-    TestProbe<SocketEvent> probe = testKit.createTestProbe(SocketEvent.class);
+    TestProbe<SocketEvent> probe = probe(SocketEvent.class);
     try (ZSocket push = ctx.socket(SocketType.PUSH)) {
       push.setOption(ZmqOption.RECONNECT_IVL, 20);
       push.setOption(ZmqOption.RECONNECT_IVL_MAX, 100);

@@ -70,17 +70,31 @@ final class MockZmtpPeer implements AutoCloseable {
    * {@code socketType}; returns our peer's READY.
    */
   WireFrame handshake(String socketType, int minor) throws IOException {
-    ByteArrayOutputStream g = new ByteArrayOutputStream();
-    g.writeBytes(new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 3, (byte) minor});
-    byte[] mechanism = new byte[20];
-    System.arraycopy("NULL".getBytes(StandardCharsets.US_ASCII), 0, mechanism, 0, 4);
-    g.writeBytes(mechanism);
-    g.write(0);
-    g.writeBytes(new byte[31]);
-    out.write(g.toByteArray());
+    out.write(greeting(3, minor, "NULL"));
     out.flush();
     peerGreeting = in.readNBytes(64);
     if (peerGreeting.length != 64) throw new IOException("peer closed during its greeting");
+    writeCommand(readyBody(socketType));
+    WireFrame theirs = readFrame();
+    if (!theirs.isCommand("READY")) throw new IOException("expected READY, got " + theirs);
+    return theirs;
+  }
+
+  /** A greeting as client with this version and mechanism (its name at most 20 bytes). */
+  static byte[] greeting(int major, int minor, String mechanism) {
+    ByteArrayOutputStream g = new ByteArrayOutputStream();
+    g.writeBytes(new byte[] {(byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, (byte) major, (byte) minor});
+    byte[] m = new byte[20];
+    byte[] name = mechanism.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(name, 0, m, 0, name.length);
+    g.writeBytes(m);
+    g.write(0);
+    g.writeBytes(new byte[31]);
+    return g.toByteArray();
+  }
+
+  /** The body of a NULL-mechanism READY command announcing {@code socketType}. */
+  static byte[] readyBody(String socketType) {
     ByteArrayOutputStream ready = new ByteArrayOutputStream();
     ready.write(5);
     ready.writeBytes("READY".getBytes(StandardCharsets.US_ASCII));
@@ -88,10 +102,21 @@ final class MockZmtpPeer implements AutoCloseable {
     ready.writeBytes("Socket-Type".getBytes(StandardCharsets.US_ASCII));
     ready.writeBytes(new byte[] {0, 0, 0, (byte) socketType.length()});
     ready.writeBytes(socketType.getBytes(StandardCharsets.US_ASCII));
-    writeCommand(ready.toByteArray());
-    WireFrame theirs = readFrame();
-    if (!theirs.isCommand("READY")) throw new IOException("expected READY, got " + theirs);
-    return theirs;
+    return ready.toByteArray();
+  }
+
+  /** A frame as it goes on the wire: the flags (long form for a body over 255 bytes), the size, the body. */
+  static byte[] frame(int flags, byte[] body) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    if (body.length > 255) {
+      b.write(flags | 0x02);
+      for (int s = 56; s >= 0; s -= 8) b.write((int) ((long) body.length >>> s));
+    } else {
+      b.write(flags);
+      b.write(body.length);
+    }
+    b.writeBytes(body);
+    return b.toByteArray();
   }
 
   /** The minor version the peer announced in its greeting. */
@@ -127,16 +152,7 @@ final class MockZmtpPeer implements AutoCloseable {
   }
 
   private void writeFrame(int flags, byte[] body) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    if (body.length > 255) {
-      b.write(flags | 0x02);
-      for (int s = 56; s >= 0; s -= 8) b.write((int) ((long) body.length >>> s));
-    } else {
-      b.write(flags);
-      b.write(body.length);
-    }
-    b.writeBytes(body);
-    out.write(b.toByteArray());
+    out.write(frame(flags, body));
     out.flush();
   }
 

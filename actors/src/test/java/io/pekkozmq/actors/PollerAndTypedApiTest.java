@@ -12,32 +12,13 @@ import io.pekkozmq.engine.event.SocketEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The poller over several facade sockets, and the typed actor API with demand. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PollerAndTypedApiTest {
+class PollerAndTypedApiTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ActorTestKit kit;
-  private ZeroMQ zmq;
-
-  @BeforeAll
-  void start() {
-    kit = ActorTestKit.create();
-    zmq = ZeroMQ.get(kit.system());
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    kit.shutdownTestKit();
-  }
 
   @Test
   void pollerReportsWhichSocketBecameReadable() {
@@ -75,7 +56,7 @@ class PollerAndTypedApiTest {
   @Test
   void typedSubscriberGetsNoMoreThanItsDemandAndAsksForMore() {
     ActorRef<Socket.Command> pull = zmq.socketActor(SocketType.PULL);
-    TestProbe<Socket.Reply> replies = kit.createTestProbe();
+    TestProbe<Socket.Reply> replies = testKit.createTestProbe();
     pull.tell(new Socket.Bind("inproc://typed-demand", replies.getRef()));
     assertInstanceOf(Socket.Bound.class, replies.receiveMessage(WAIT));
     ActorRef<Socket.Command> push = zmq.socketActor(SocketType.PUSH);
@@ -84,7 +65,7 @@ class PollerAndTypedApiTest {
     for (int i = 0; i < 10; i++) push.tell(new Socket.Send(Msg.ofStrings("m" + i), replies.getRef()));
     for (int i = 0; i < 10; i++) assertInstanceOf(Socket.Done.class, replies.receiveMessage(WAIT));
 
-    TestProbe<Socket.Delivery> consumer = kit.createTestProbe();
+    TestProbe<Socket.Delivery> consumer = testKit.createTestProbe();
     pull.tell(new Socket.StartReceiving(consumer.getRef(), 3));
     List<String> got = new ArrayList<>();
     while (got.size() < 3) consumer.receiveMessage(WAIT).messages().forEach(m -> got.add(m.first().text()));
@@ -99,7 +80,7 @@ class PollerAndTypedApiTest {
 
   @Test
   void monitorSubscriberSeesAcceptedAndHandshakeThenStoppedOnClose() {
-    TestProbe<SocketEvent> events = kit.createTestProbe();
+    TestProbe<SocketEvent> events = testKit.createTestProbe();
     ZSocket pull = zmq.socket(SocketType.PULL);
     pull.monitor(events.getRef(), EventType.ALL_V1);
     String ep = pull.bind("tcp://127.0.0.1:*");

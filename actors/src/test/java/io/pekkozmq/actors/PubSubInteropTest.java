@@ -1,24 +1,22 @@
 package io.pekkozmq.actors;
 
+import static io.pekkozmq.actors.PubSubReceiving.hex;
+import static io.pekkozmq.actors.PubSubReceiving.text;
+import static io.pekkozmq.actors.PubSubReceiving.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.testkit.PyPeer;
-import io.pekkozmq.testkit.PyZmq;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.pekkozmq.testkit.PyScripts;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,19 +27,19 @@ import org.junit.jupiter.params.provider.MethodSource;
  * both directions, and subscriptions arriving as {@code 01}/{@code 00}+topic at an XPUB on either
  * side.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PubSubInteropTest {
+class PubSubInteropTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int ROUNDS = 100;
 
   /**
-   * argv: role, bind|connect, endpoint. Roles: SUB (subscribes A and C, reports what it gets), XPUB
+   * argv: bind|connect, endpoint, role. Roles: SUB (subscribes A and C, reports what it gets), XPUB
    * (reports the subscription messages our SUB sends, the first on its own, then publishes), SUB_CANCEL (subscribes A and
    * B, cancels A when told, reports data), PUB (publishes every topic once told to).
    */
   private static final String PEER = """
       import sys, select, zmq
-      role, mode, ep = sys.argv[1], sys.argv[2], sys.argv[3]
+      """ + PyScripts.BIND_OR_CONNECT + """
+      mode, ep, role = sys.argv[1], sys.argv[2], sys.argv[3]
       ctx = zmq.Context()
       s = ctx.socket({"SUB": zmq.SUB, "SUB_CANCEL": zmq.SUB, "XPUB": zmq.XPUB, "PUB": zmq.PUB}[role])
       s.setsockopt(zmq.LINGER, 5000)
@@ -52,14 +50,7 @@ class PubSubInteropTest {
       if role == "SUB_CANCEL":
           s.setsockopt(zmq.SUBSCRIBE, b"A")
           s.setsockopt(zmq.SUBSCRIBE, b"B")
-      if mode == "bind":
-          if ep.startswith("tcp://"):
-              ep = "tcp://127.0.0.1:%d" % s.bind_to_random_port("tcp://127.0.0.1")
-          else:
-              s.bind(ep)
-      else:
-          s.connect(ep)
-      print("ENDPOINT " + ep)
+      bind_or_connect(s, mode, ep)
 
       def collect(end):
           got = []
@@ -107,19 +98,11 @@ class PubSubInteropTest {
       ctx.term()
       """;
 
-  private ZContext ctx;
-  private Path tmp;
+  private LibzmqPeers libzmq;
 
   @BeforeAll
   void start() throws Exception {
-    PyZmq.requireLibzmq();
-    ctx = new ZContext();
-    tmp = Files.createTempDirectory("pzmq-pubsub");
-  }
-
-  @AfterAll
-  void stop() {
-    if (ctx != null) ctx.close();
+    libzmq = LibzmqPeers.create("pzmq-pubsub", WAIT);
   }
 
   static Stream<Arguments> matrix() {
@@ -132,20 +115,11 @@ class PubSubInteropTest {
     return cases.stream();
   }
 
-  private String ourEndpoint(String transport, String name) {
-    return transport.equals("tcp") ? "tcp://127.0.0.1:*" : "ipc://" + tmp.resolve(name);
-  }
-
-  /** Starts the python peer and connects or binds {@code ours} to it; returns the peer. */
+  /** Starts the python peer in {@code role} joined to {@code ours}; returns the peer. */
   private PyPeer startPeer(ZSocket ours, String role, boolean weBind, String transport, String... more) {
-    String name = role + "-" + weBind;
-    String ep = weBind ? ours.bind(ourEndpoint(transport, name)) : transport.equals("tcp") ? "tcp://" : ourEndpoint(transport, name);
-    List<String> args = new ArrayList<>(List.of(role, weBind ? "connect" : "bind", ep));
+    List<String> args = new ArrayList<>(List.of(role));
     args.addAll(List.of(more));
-    PyPeer py = PyZmq.start(PEER, args.toArray(new String[0]));
-    String bound = py.awaitLine("ENDPOINT ", WAIT).substring(9);
-    if (!weBind) ours.connect(bound);
-    return py;
+    return libzmq.join(PEER, ours, weBind, libzmq.endpoint(transport, role + "-" + weBind), args.toArray(new String[0]));
   }
 
   private static String expectedFiltered(String keep, String end) {
@@ -194,8 +168,8 @@ class PubSubInteropTest {
         sub.unsubscribe("A");
         assertEquals("SUBS 0141,0142,0041", py.awaitLine("SUBS ", WAIT), py.stderr());
         py.awaitLine("SENT", WAIT);
-        assertEquals("B-data", next(sub)); // libzmq's XPUB applied the cancel of A
-        assertEquals("B-end", next(sub));
+        assertEquals("B-data", text(sub.recv(WAIT))); // libzmq's XPUB applied the cancel of A
+        assertEquals("B-end", text(sub.recv(WAIT)));
         assertEquals(0, py.waitFor(WAIT), py.stderr());
       }
     }
@@ -231,15 +205,7 @@ class PubSubInteropTest {
           assertNotNull(m, "no marker from libzmq's PUB; " + py.stderr());
         } while (!m.first().text().equals("C-ready"));
         py.writeLine("GO");
-        List<String> got = new ArrayList<>();
-        while (true) {
-          m = sub.recv(WAIT);
-          assertNotNull(m, "stream stopped after " + got);
-          String t = m.first().text();
-          if (t.equals("C-ready")) continue;
-          got.add(t + (m.size() > 1 ? "/" + m.frame(1).text() : ""));
-          if (t.equals("C-end")) break;
-        }
+        List<String> got = until(() -> withPart(sub.recv(WAIT)), "C-ready", "C-end");
         assertEquals(expectedFiltered("AC", "C-end"), "GOT " + String.join(",", got));
         py.awaitLine("SENT", WAIT);
         assertEquals(0, py.waitFor(WAIT), py.stderr());
@@ -247,14 +213,9 @@ class PubSubInteropTest {
     }
   }
 
-  private static String next(ZSocket s) {
-    Msg m = s.recv(WAIT);
-    return m == null ? null : m.first().text();
-  }
-
-  private static String hex(Msg m) {
-    assertNotNull(m, "nothing received");
-    return HexFormat.of().formatHex(m.first().toByteArray());
+  /** "topic" or "topic/part" for a two-frame message; null for none. */
+  private static String withPart(Msg m) {
+    return m == null ? null : m.first().text() + (m.size() > 1 ? "/" + m.frame(1).text() : "");
   }
 
   private static void pause(long millis) {

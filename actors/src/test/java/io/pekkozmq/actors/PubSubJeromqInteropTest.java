@@ -1,5 +1,8 @@
 package io.pekkozmq.actors;
 
+import static io.pekkozmq.actors.PubSubReceiving.hex;
+import static io.pekkozmq.actors.PubSubReceiving.text;
+import static io.pekkozmq.actors.PubSubReceiving.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -10,9 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.zeromq.ZMQ;
@@ -22,24 +22,9 @@ import org.zeromq.ZMQ;
  * as {@code 01}/{@code 00}+topic data frames in both directions. In the same JVM over tcp, our side
  * binding and connecting. JeroMQ sockets are used by the test thread only.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PubSubJeromqInteropTest {
+class PubSubJeromqInteropTest extends JeromqPerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int ROUNDS = 100;
-  private ZContext ctx;
-  private org.zeromq.ZContext jeromq;
-
-  @BeforeAll
-  void start() {
-    ctx = new ZContext();
-    jeromq = new org.zeromq.ZContext();
-  }
-
-  @AfterAll
-  void stop() {
-    ctx.close();
-    jeromq.close();
-  }
 
   private ZMQ.Socket open(org.zeromq.SocketType type) {
     ZMQ.Socket s = jeromq.createSocket(type);
@@ -48,30 +33,14 @@ class PubSubJeromqInteropTest {
     return s;
   }
 
-  /**
-   * Joins a JeroMQ socket to ours: binds it and connects ours, or connects it to ours. A connecting
-   * JeroMQ 0.6.0 socket now and then never starts its handshake (see JeromqInteropTest); such a
-   * socket is replaced (see JeromqConnect). {@code prepare} runs on each new socket before it connects.
-   */
+  /** A JeroMQ socket of {@code type} joined to ours; {@code prepare} runs on each new socket before it connects. */
   private ZMQ.Socket join(ZSocket ours, boolean weBind, org.zeromq.SocketType type,
       java.util.function.Consumer<ZMQ.Socket> prepare) {
-    if (!weBind) {
+    return join(ours, weBind, () -> {
       ZMQ.Socket peer = open(type);
       prepare.accept(peer);
-      ours.connect("tcp://127.0.0.1:" + peer.bindToRandomPort("tcp://127.0.0.1"));
       return peer;
-    }
-    String ep = ours.bind("tcp://127.0.0.1:*");
-    try {
-      return JeromqConnect.connect(ctx, jeromq, ours, ep, () -> {
-        ZMQ.Socket peer = open(type);
-        prepare.accept(peer);
-        return peer;
-      });
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted while joining JeroMQ to " + ep, e);
-    }
+    });
   }
 
   private static String expectedFiltered(String end) {
@@ -82,10 +51,6 @@ class PubSubJeromqInteropTest {
     }
     want.add(end);
     return String.join(",", want);
-  }
-
-  private static String text(byte[] b) {
-    return b == null ? null : new String(b, StandardCharsets.UTF_8);
   }
 
   @ParameterizedTest(name = "we-bind={0}")
@@ -111,15 +76,7 @@ class PubSubJeromqInteropTest {
           for (String t : List.of("A", "B", "C", "D")) pub.send(t + i);
         }
         pub.send("C-end");
-        List<String> got = new ArrayList<>();
-        while (true) {
-          String t = text(sub.recv());
-          assertNotNull(t, "stream stopped after " + got);
-          if (t.equals("C-ready")) continue;
-          got.add(t);
-          if (t.equals("C-end")) break;
-        }
-        assertEquals(expectedFiltered("C-end"), String.join(",", got));
+        assertEquals(expectedFiltered("C-end"), String.join(",", until(() -> text(sub.recv()), "C-ready", "C-end")));
       } finally {
         jeromq.destroySocket(sub);
       }
@@ -141,7 +98,7 @@ class PubSubJeromqInteropTest {
         assertEquals("0041", HexFormat.of().formatHex(xpub.recv()));
         xpub.send("A-data");
         xpub.send("B-data");
-        assertEquals("B-data", next(sub));
+        assertEquals("B-data", text(sub.recv(WAIT)));
       } finally {
         jeromq.destroySocket(xpub);
       }
@@ -190,15 +147,7 @@ class PubSubJeromqInteropTest {
           for (String t : List.of("A", "B", "C", "D")) pub.send(t + i);
         }
         pub.send("C-end");
-        List<String> got = new ArrayList<>();
-        while (true) {
-          String t = next(sub);
-          assertNotNull(t, "stream stopped after " + got);
-          if (t.equals("C-ready")) continue;
-          got.add(t);
-          if (t.equals("C-end")) break;
-        }
-        assertEquals(expectedFiltered("C-end"), String.join(",", got));
+        assertEquals(expectedFiltered("C-end"), String.join(",", until(() -> text(sub.recv(WAIT)), "C-ready", "C-end")));
       } finally {
         jeromq.destroySocket(pub);
       }
@@ -217,15 +166,5 @@ class PubSubJeromqInteropTest {
       if (m != null) return m;
     }
     return null;
-  }
-
-  private static String next(ZSocket s) {
-    Msg m = s.recv(WAIT);
-    return m == null ? null : m.first().text();
-  }
-
-  private static String hex(Msg m) {
-    assertNotNull(m, "nothing received");
-    return HexFormat.of().formatHex(m.first().toByteArray());
   }
 }

@@ -2,7 +2,6 @@ package io.pekkozmq.actors;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,10 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,20 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * messages only), XPUB_NODROP, the XPUB options, subscriptions across reconnects, and the wire
  * forms of subscriptions towards ZMTP 3.0 and 3.1 peers.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PubSubTest {
+class PubSubTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ZContext ctx;
-
-  @BeforeAll
-  void start() {
-    ctx = new ZContext();
-  }
-
-  @AfterAll
-  void stop() {
-    ctx.close();
-  }
 
   @ParameterizedTest
   @ValueSource(strings = {"tcp://127.0.0.1:*", "inproc://pubsub-filter", "ipc://*"})

@@ -15,29 +15,19 @@ import io.pekkozmq.engine.ZmqException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** PUSH/PULL and PAIR through the blocking facade over every transport, and libzmq's HWM counts. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PushPullTest {
+class PushPullTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ZContext ctx;
   private Path tmp;
 
   @BeforeAll
   void start() throws Exception {
-    ctx = new ZContext();
     tmp = Files.createTempDirectory("pzmq-test");
-  }
-
-  @AfterAll
-  void stop() {
-    ctx.close();
   }
 
   private String endpoint(String transport, String name) {

@@ -12,35 +12,12 @@ import io.pekkozmq.engine.event.SocketEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The connecter's retry schedule and RECONNECT_STOP, seen through monitor events; disconnect and unbind. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ReconnectTest {
+class ReconnectTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
-
-  @BeforeAll
-  void start() {
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    testKit.shutdownTestKit();
-  }
-
-  private TestProbe<SocketEvent> monitor(ZSocket s) {
-    return MonitorProbes.monitor(testKit, s);
-  }
 
   private static SocketEvent await(TestProbe<SocketEvent> probe, EventType type) {
     return MonitorProbes.await(probe, type, WAIT);

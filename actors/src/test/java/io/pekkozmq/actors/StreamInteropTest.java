@@ -10,24 +10,21 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,8 +35,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * HTTP client against a STREAM HTTP responder; and libzmq's monitor events for raw connections
  * compared with ours.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StreamInteropTest {
+class StreamInteropTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final HexFormat HEX = HexFormat.of();
 
@@ -52,6 +48,7 @@ class StreamInteropTest {
    */
   private static final String STREAM_PEER = """
       import sys, zmq
+      """ + PyScripts.BIND_OR_CONNECT + """
       mode, ep = sys.argv[1], sys.argv[2]
       ctx = zmq.Context()
       s = ctx.socket(zmq.STREAM)
@@ -59,14 +56,7 @@ class StreamInteropTest {
       s.setsockopt(zmq.LINGER, 5000)
       if len(sys.argv) > 3:
           s.setsockopt(zmq.CONNECT_ROUTING_ID, sys.argv[3].encode())
-      if mode == "bind":
-          if ep.startswith("tcp://"):
-              ep = "tcp://127.0.0.1:%d" % s.bind_to_random_port("tcp://127.0.0.1")
-          else:
-              s.bind(ep)
-      else:
-          s.connect(ep)
-      print("ENDPOINT " + ep)
+      bind_or_connect(s, mode, ep)
       def blob(n):
           return bytes((i * 7 + 3) & 0xff for i in range(n))
       for line in sys.stdin:
@@ -201,32 +191,17 @@ class StreamInteropTest {
       print("DETAIL %s" % detail)
       """;
 
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
-  private Path tmp;
+  private LibzmqPeers libzmq;
 
   @BeforeAll
   void start() throws IOException {
-    PyZmq.requireLibzmq();
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
-    tmp = Files.createTempDirectory("pzmq-stream-interop");
-  }
-
-  @AfterAll
-  void stop() {
-    if (zmq != null) zmq.terminate();
-    if (testKit != null) testKit.shutdownTestKit();
+    libzmq = LibzmqPeers.create("pzmq-stream-interop", WAIT);
   }
 
   private ZSocket stream() {
     ZSocket s = zmq.socket(SocketType.STREAM);
     s.setOption(ZmqOption.LINGER, 1000);
     return s;
-  }
-
-  private String endpoint(String transport, String name) {
-    return transport.equals("tcp") ? "tcp://127.0.0.1:*" : "ipc://" + tmp.resolve(name);
   }
 
   private static String hex(String text) {
@@ -262,9 +237,7 @@ class StreamInteropTest {
   @ValueSource(strings = {"tcp", "ipc"})
   void ourConnectingStreamTalksToALibzmqBindingStream(String transport) {
     try (ZSocket ours = stream();
-        PyPeer py = PyZmq.start(STREAM_PEER, "bind", endpoint(transport, "py-bound").replace(":*", ":0"))) {
-      String ep = py.awaitLine("ENDPOINT ", WAIT).substring(9);
-      ours.connect(ep);
+        PyPeer py = libzmq.join(STREAM_PEER, ours, false, libzmq.endpoint(transport, "py-bound"))) {
       byte[] id = StreamSocketTest.recvNotification(ours);
       StreamSocketTest.assertGeneratedId(id);
       String[] hello = pyRecv(py);
@@ -295,27 +268,24 @@ class StreamInteropTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"tcp", "ipc"})
   void ourBindingStreamTalksToALibzmqConnectingStream(String transport) {
-    try (ZSocket ours = stream()) {
-      String ep = ours.bind(endpoint(transport, "we-bound"));
-      try (PyPeer py = PyZmq.start(STREAM_PEER, "connect", ep, "pekko")) {
-        py.awaitLine("ENDPOINT ", WAIT);
-        String pekko = hex("pekko");
-        pySend(py, pekko, hex("queued before the connection")); // libzmq holds it until connected
-        byte[] id = StreamSocketTest.recvNotification(ours);
-        StreamSocketTest.assertGeneratedId(id);
-        assertEquals("queued before the connection", StreamSocketTest.recvText(ours, id, 28));
-        assertEquals(List.of(pekko, "-"), List.of(pyRecv(py)), "libzmq's connect notification");
+    try (ZSocket ours = stream();
+        PyPeer py = libzmq.join(STREAM_PEER, ours, true, libzmq.endpoint(transport, "we-bound"), "pekko")) {
+      String pekko = hex("pekko");
+      pySend(py, pekko, hex("queued before the connection")); // libzmq holds it until connected
+      byte[] id = StreamSocketTest.recvNotification(ours);
+      StreamSocketTest.assertGeneratedId(id);
+      assertEquals("queued before the connection", StreamSocketTest.recvText(ours, id, 28));
+      assertEquals(List.of(pekko, "-"), List.of(pyRecv(py)), "libzmq's connect notification");
 
-        send(ours, id, "hello libzmq".getBytes(StandardCharsets.UTF_8));
-        assertEquals(List.of(pekko, hex("hello libzmq")), List.of(pyRecv(py)));
+      send(ours, id, "hello libzmq".getBytes(StandardCharsets.UTF_8));
+      assertEquals(List.of(pekko, hex("hello libzmq")), List.of(pyRecv(py)));
 
-        pySend(py, pekko, "-"); // libzmq closes the connection...
-        py.writeLine("RECV 1000"); // ...once its socket processes commands, as it does while waiting
-        assertArrayEquals(id, StreamSocketTest.recvNotification(ours), "we notice libzmq's close");
-        assertEquals("TIMEOUT", py.awaitLine("", WAIT), "libzmq gives no notification for its own close");
-        py.writeLine("EXIT");
-        assertEquals(0, py.waitFor(WAIT), py.stderr());
-      }
+      pySend(py, pekko, "-"); // libzmq closes the connection...
+      py.writeLine("RECV 1000"); // ...once its socket processes commands, as it does while waiting
+      assertArrayEquals(id, StreamSocketTest.recvNotification(ours), "we notice libzmq's close");
+      assertEquals("TIMEOUT", py.awaitLine("", WAIT), "libzmq gives no notification for its own close");
+      py.writeLine("EXIT");
+      assertEquals(0, py.waitFor(WAIT), py.stderr());
     }
   }
 
@@ -325,7 +295,7 @@ class StreamInteropTest {
   @ValueSource(strings = {"tcp", "ipc"})
   void pythonSocketClientGetsItsAnswer(String transport) {
     try (ZSocket ours = stream()) {
-      String ep = ours.bind(endpoint(transport, "plain-client"));
+      String ep = ours.bind(libzmq.endpoint(transport, "plain-client"));
       String addr = ep.substring(6);
       try (PyPeer py = PyZmq.start(PLAIN_CLIENT, transport, addr)) {
         byte[] id = StreamSocketTest.recvNotification(ours);
@@ -341,7 +311,7 @@ class StreamInteropTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"tcp", "ipc"})
   void ourConnectingStreamTalksToAPythonSocketServer(String transport) {
-    Path path = tmp.resolve("plain-server");
+    Path path = libzmq.path("plain-server");
     try (ZSocket ours = stream();
         PyPeer py = PyZmq.start(PLAIN_SERVER, transport, path.toString())) {
       ours.connect(py.awaitLine("ENDPOINT ", WAIT).substring(9));
@@ -394,7 +364,7 @@ class StreamInteropTest {
     List<String> ours = new ArrayList<>();
     long detail = -1;
     try (ZSocket s = stream()) {
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, s);
+      TestProbe<SocketEvent> events = monitor(s);
       if (side.equals("bind")) {
         String ep = s.bind("tcp://127.0.0.1:*");
         try (Socket c = StreamSocketTest.client(ep)) {

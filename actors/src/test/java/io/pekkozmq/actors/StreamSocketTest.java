@@ -42,37 +42,23 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * STREAM against peers that speak no ZeroMQ (java.net sockets), in the spirit of libzmq's
  * test_stream, test_stream_disconnect and test_stream_empty: notifications, data both ways, closing
  * a peer, routing to several peers, chunked large data, back-pressure, a port scanner, and ipc.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class StreamSocketTest {
+class StreamSocketTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final int EPIPE = 32;
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
   private Path tmp;
 
   @BeforeAll
   void start() throws IOException {
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
     tmp = Files.createTempDirectory("pzmq-stream");
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    testKit.shutdownTestKit();
   }
 
   // ---- helpers --------------------------------------------------------------------------------
@@ -150,7 +136,7 @@ class StreamSocketTest {
   @Test
   void boundStreamNotifiesConnectCarriesDataBothWaysAndNotifiesDisconnect() throws IOException {
     try (ZSocket server = stream()) {
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, server);
+      TestProbe<SocketEvent> events = monitor(server);
       String ep = server.bind("tcp://127.0.0.1:*");
       try (Socket c = client(ep)) {
         byte[] id = recvNotification(server);
@@ -419,7 +405,7 @@ class StreamSocketTest {
         ZSocket s = stream()) {
       listener.setSoTimeout((int) WAIT.toMillis());
       s.setOption(ZmqOption.RECONNECT_IVL, 50);
-      TestProbe<SocketEvent> events = MonitorProbes.monitor(testKit, s);
+      TestProbe<SocketEvent> events = monitor(s);
       byte[] id = "backend".getBytes(StandardCharsets.UTF_8);
       s.setOption(ZmqOption.CONNECT_ROUTING_ID, id);
       s.connect("tcp://127.0.0.1:" + listener.getLocalPort());

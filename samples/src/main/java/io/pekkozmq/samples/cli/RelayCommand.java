@@ -74,8 +74,8 @@ final class RelayCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SocketType from = type("--from-type", fromType, ZmqSource.socketTypes());
     SocketType to = type("--to-type", toType, ZmqSink.socketTypes());
-    endpoints("--from", fromBinds, fromConnects);
-    endpoints("--to", toBinds, toConnects);
+    SocketSpec.checkEndpoints(spec.commandLine(), "--from-", fromBinds, fromConnects, true);
+    SocketSpec.checkEndpoints(spec.commandLine(), "--to-", toBinds, toConnects, true);
     if (count != null && count < 0) throw usage("--count: must be >= 0, got " + count);
     if (timeoutMillis != null && timeoutMillis <= 0) throw usage("--timeout: must be > 0, got " + timeoutMillis);
     if (hwm != null && hwm < 0) throw usage("--hwm: must be >= 0, got " + hwm);
@@ -107,25 +107,12 @@ final class RelayCommand implements Callable<Integer> {
   }
 
   private SocketType type(String option, String name, Set<SocketType> allowed) {
-    SocketType t;
-    try {
-      t = SocketType.parse(name);
-    } catch (IllegalArgumentException e) {
-      throw usage(option + ": " + e.getMessage());
-    }
+    SocketType t = SocketSpec.parseType(spec.commandLine(), option, name);
     if (!allowed.contains(t)) {
       throw usage(option + ": a " + t + " socket cannot " + (option.startsWith("--from") ? "receive" : "send")
           + " on its own here (use one of " + allowed + ")");
     }
     return t;
-  }
-
-  private void endpoints(String side, List<String> binds, List<String> connects) {
-    for (String ep : binds) SocketSpec.checkEndpoint(spec.commandLine(), side + "-bind", ep);
-    for (String ep : connects) SocketSpec.checkEndpoint(spec.commandLine(), side + "-connect", ep);
-    if (binds.isEmpty() && connects.isEmpty()) {
-      throw usage("give at least one " + side + "-bind or " + side + "-connect endpoint");
-    }
   }
 
   private ParameterException usage(String message) {

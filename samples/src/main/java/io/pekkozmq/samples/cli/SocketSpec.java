@@ -63,21 +63,21 @@ public final class SocketSpec {
   String events;
 
   SocketType socketType(SocketType fallback) {
-    if (type == null) return fallback;
+    return type == null ? fallback : parseType(mixee.commandLine(), "--type", type);
+  }
+
+  /** The socket type {@code name} names; a usage error naming {@code option} when it names none. */
+  static SocketType parseType(CommandLine cl, String option, String name) {
     try {
-      return SocketType.parse(type);
+      return SocketType.parse(name);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(mixee.commandLine(), "--type: " + e.getMessage());
+      throw new ParameterException(cl, option + ": " + e.getMessage());
     }
   }
 
   /** Checks the arguments before anything starts, so usage errors exit 2 quickly. */
   void validate(boolean needsEndpoint) {
-    for (String ep : binds) checkEndpoint("--bind", ep);
-    for (String ep : connects) checkEndpoint("--connect", ep);
-    if (needsEndpoint && binds.isEmpty() && connects.isEmpty()) {
-      throw new ParameterException(mixee.commandLine(), "give at least one --bind or --connect endpoint");
-    }
+    checkEndpoints(mixee.commandLine(), "--", binds, connects, needsEndpoint);
     if (hwm != null && hwm < 0) throw new ParameterException(mixee.commandLine(), "--hwm: must be >= 0, got " + hwm);
     try {
       for (String s : subscriptions) format.bytes(s);
@@ -88,8 +88,17 @@ public final class SocketSpec {
     }
   }
 
-  private void checkEndpoint(String option, String ep) {
-    checkEndpoint(mixee.commandLine(), option, ep);
+  /**
+   * Checks the endpoints of options {@code prefix + "bind"} and {@code prefix + "connect"}; when
+   * {@code required}, at least one must be given.
+   */
+  static void checkEndpoints(CommandLine cl, String prefix, List<String> binds, List<String> connects,
+      boolean required) {
+    for (String ep : binds) checkEndpoint(cl, prefix + "bind", ep);
+    for (String ep : connects) checkEndpoint(cl, prefix + "connect", ep);
+    if (required && binds.isEmpty() && connects.isEmpty()) {
+      throw new ParameterException(cl, "give at least one " + prefix + "bind or " + prefix + "connect endpoint");
+    }
   }
 
   /** A usage error naming {@code option} unless {@code ep} looks like tcp://HOST:PORT, ipc://PATH or inproc://NAME. */

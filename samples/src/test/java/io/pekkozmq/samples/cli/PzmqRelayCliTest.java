@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,40 +119,6 @@ class PzmqRelayCliTest {
     }
   }
 
-  /**
-   * argv: endpoint, hwm, size, total. PUSH connects, waits for the handshake, sends until a send has
-   * been blocked for a second (prints HELD n), then on a stdin line sends the rest (prints SENT).
-   */
-  private static final String PY_FLOOD = """
-      import sys, zmq
-      from zmq.utils.monitor import recv_monitor_message
-      ep, hwm, size, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-      s = zmq.Context().socket(zmq.PUSH)
-      s.setsockopt(zmq.SNDHWM, hwm)
-      mon = s.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
-      mon.setsockopt(zmq.RCVTIMEO, 60000)
-      s.connect(ep)
-      recv_monitor_message(mon)
-      def msg(i):
-          return b"%d" % i + b" " * (size - len(b"%d" % i))
-      s.setsockopt(zmq.SNDTIMEO, 1000)
-      sent = 0
-      while sent < total:
-          try:
-              s.send(msg(sent))
-          except zmq.Again:
-              break
-          sent += 1
-      print("HELD %d" % sent, flush=True)
-      sys.stdin.readline()
-      s.setsockopt(zmq.SNDTIMEO, 20000)
-      while sent < total:
-          s.send(msg(sent))
-          sent += 1
-      print("SENT %d" % sent, flush=True)
-      s.close(linger=20000)
-      """;
-
   @Test
   void withNoConsumerTheSenderIsHeldAtHighWaterMarkAndTheRelayStaysWithinASmallHeap() throws IOException {
     PyZmq.requireLibzmq();
@@ -167,12 +130,12 @@ class PzmqRelayCliTest {
     try (Launcher relay = Launcher.start(Map.of("PZMQ_JAVA_OPTS", "-Xmx64m"), "relay",
             "--from-type", "PULL", "--from-bind", in, "--to-type", "PUSH", "--to-bind", out,
             "--hwm", Integer.toString(hwm), "--count", Integer.toString(total));
-        PyPeer flood = PyZmq.start(PY_FLOOD, in, Integer.toString(hwm), Integer.toString(size), Integer.toString(total))) {
+        PyPeer flood = PyZmq.start(PyScripts.FLOOD, in, Integer.toString(hwm), Integer.toString(size), Integer.toString(total))) {
       relay.input(null);
       int held = Integer.parseInt(flood.awaitLine("HELD ", RUN).substring(5).trim());
       // in flight at most: the sender's SNDHWM, the kernel's socket buffers, the relay's RCVHWM, the
       // source's batch, the one message the sink holds; the relay's PUSH has no peer, so none there
-      long kernel = (maxOf("/proc/sys/net/ipv4/tcp_wmem") + maxOf("/proc/sys/net/ipv4/tcp_rmem")) / size;
+      long kernel = PyScripts.kernelBufferedMessages(size);
       long bound = hwm + kernel + hwm + 64 + 2;
       System.out.printf("relay without consumer: libzmq sender held after %d of %d messages of %d B (bound %d)%n",
           held, total, size, bound);
@@ -187,13 +150,6 @@ class PzmqRelayCliTest {
       } catch (AssertionError e) {
         throw new AssertionError(e.getMessage() + "\nrelay: " + relay.describe(), e);
       }
-    }
-  }
-
-  private static long maxOf(String procFile) throws IOException {
-    try (InputStream s = Files.newInputStream(Path.of(procFile))) { // Files.readString trusts /proc's size 0
-      String[] v = new String(s.readAllBytes(), StandardCharsets.US_ASCII).trim().split("\\s+");
-      return Long.parseLong(v[v.length - 1]);
     }
   }
 }

@@ -56,6 +56,18 @@ class PzmqStreamCliTest {
     return s;
   }
 
+  /**
+   * {@code ./pzmq command --type STREAM --format hex}, connected to {@code srv} naming it "peer",
+   * exiting after {@code count} messages; its stdin is closed.
+   */
+  private static Launcher connectedInHex(String command, ServerSocket srv, int count) {
+    Launcher l = Launcher.start(command, "--type", "STREAM", "--format", "hex",
+        "--connect", "tcp://127.0.0.1:" + srv.getLocalPort(), "--connect-routing-id", PEER_HEX,
+        "--count", Integer.toString(count), "--timeout", "30000");
+    l.input(null);
+    return l;
+  }
+
   private static Socket accept(ServerSocket s) throws IOException {
     Socket c = s.accept();
     c.setSoTimeout((int) RUN.toMillis());
@@ -80,11 +92,7 @@ class PzmqStreamCliTest {
 
   @Test
   void recvPrintsTheConnectNotificationTheBytesAndTheDisconnect() throws IOException {
-    try (ServerSocket srv = server();
-        Launcher recv = Launcher.start("recv", "--type", "STREAM", "--format", "hex",
-            "--connect", "tcp://127.0.0.1:" + srv.getLocalPort(), "--connect-routing-id", PEER_HEX,
-            "--count", "3", "--timeout", "30000")) {
-      recv.input(null);
+    try (ServerSocket srv = server(); Launcher recv = connectedInHex("recv", srv, 3)) {
       try (Socket c = accept(srv)) {
         write(c, "hi");
       }
@@ -95,11 +103,7 @@ class PzmqStreamCliTest {
 
   @Test
   void echoReturnsTheBytesToTheSamePeerAndLeavesNotificationsUnanswered() throws IOException {
-    try (ServerSocket srv = server();
-        Launcher echo = Launcher.start("echo", "--type", "STREAM", "--format", "hex",
-            "--connect", "tcp://127.0.0.1:" + srv.getLocalPort(), "--connect-routing-id", PEER_HEX,
-            "--count", "2", "--timeout", "30000")) {
-      echo.input(null);
+    try (ServerSocket srv = server(); Launcher echo = connectedInHex("echo", srv, 2)) {
       try (Socket c = accept(srv)) {
         write(c, "one");
         assertEquals("one", read(c, 3));

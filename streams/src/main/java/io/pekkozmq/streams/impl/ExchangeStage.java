@@ -1,17 +1,11 @@
 package io.pekkozmq.streams.impl;
 
 import io.pekkozmq.engine.Msg;
-import io.pekkozmq.streams.ZmqControl;
 import io.pekkozmq.streams.ZmqSettings;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
-import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
  * Internal. REQ and REP, whose sends and receives must alternate, as a Flow with one exchange at a
@@ -20,46 +14,31 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * receives the next request only after the reply to the last one is sent. Completion, cancellation
  * and drainAndShutdown finish the exchange under way first when its other half can still come.
  */
-public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue<FlowShape<Msg, Msg>, ZmqControl> {
-  private final ZmqSettings settings;
+public final class ExchangeStage extends SocketStage<FlowShape<Msg, Msg>> {
   private final boolean sendFirst;
-  private final Inlet<Msg> in;
-  private final Outlet<Msg> out;
-  private final FlowShape<Msg, Msg> shape;
+  private final Inlet<Msg> in = shape().in();
+  private final Outlet<Msg> out = shape().out();
 
   public ExchangeStage(ZmqSettings settings, boolean sendFirst) {
-    this.settings = settings;
+    super(settings, FlowShape.of(Inlet.create(sendFirst ? "ZmqRequest.requests" : "ZmqReply.replies"),
+        Outlet.create(sendFirst ? "ZmqRequest.replies" : "ZmqReply.requests")),
+        sendFirst ? "zmqRequest" : "zmqRepServer");
     this.sendFirst = sendFirst;
-    this.in = Inlet.create(sendFirst ? "ZmqRequest.requests" : "ZmqReply.replies");
-    this.out = Outlet.create(sendFirst ? "ZmqRequest.replies" : "ZmqReply.requests");
-    this.shape = FlowShape.of(in, out);
   }
 
   @Override
-  public FlowShape<Msg, Msg> shape() {
-    return shape;
-  }
-
-  @Override
-  public Attributes initialAttributes() {
-    return Attributes.name(sendFirst ? "zmqRequest" : "zmqRepServer");
-  }
-
-  @Override
-  public Pair<GraphStageLogic, ZmqControl> createLogicAndMaterializedValuePair(Attributes attributes) {
-    StageControl control = new StageControl(settings.eventBuffer());
-    return Pair.create(new Logic(control), control);
+  SocketStageLogic createLogic(StageControl control) {
+    return new Logic(control);
   }
 
   private final class Logic extends SocketStageLogic {
     /** True while waiting for the socket to receive; false while waiting for something to send. */
     private boolean receiving = !sendFirst;
-    private Msg pending;
     private boolean finishing;
 
     Logic(StageControl control) {
-      super(shape, sendFirst ? "ZmqFlow.request" : "ZmqFlow.repServer", ExchangeStage.this.settings, control, 1);
-      setHandler(in, new AbstractInHandler() {
+      super(shape(), sendFirst ? "ZmqFlow.request" : "ZmqFlow.repServer", ExchangeStage.this.settings, control, 1);
+      setHandler(in, new InHandler() {
         @Override
         public void onPush() {
           pending = grab(in);
@@ -75,11 +54,6 @@ public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue
           // REP whose handler ends while owing a reply can never answer: stop now
           if (idle() || (!sendFirst && pending == null)) completeStage();
           else finishing = true;
-        }
-
-        @Override
-        public void onUpstreamFailure(Throwable cause) {
-          fail(cause);
         }
       });
       setHandler(out, new AbstractOutHandler() {
@@ -110,8 +84,7 @@ public final class ExchangeStage extends AbstractGraphStageWithMaterializedValue
     }
 
     private void trySendPending() {
-      if (!send(pending)) return;
-      pending = null;
+      if (!sendPending()) return;
       receiving = true;
       if (!sendFirst) {
         if (finishing) {

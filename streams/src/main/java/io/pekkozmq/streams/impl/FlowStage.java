@@ -1,17 +1,11 @@
 package io.pekkozmq.streams.impl;
 
 import io.pekkozmq.engine.Msg;
-import io.pekkozmq.streams.ZmqControl;
 import io.pekkozmq.streams.ZmqSettings;
-import org.apache.pekko.japi.Pair;
-import org.apache.pekko.stream.Attributes;
 import org.apache.pekko.stream.FlowShape;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
-import org.apache.pekko.stream.stage.AbstractGraphStageWithMaterializedValue;
-import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AbstractOutHandler;
-import org.apache.pekko.stream.stage.GraphStageLogic;
 
 /**
  * Internal. A socket that sends and receives independently (DEALER, ROUTER, PAIR, XPUB, XSUB,
@@ -19,62 +13,32 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * goes out as the Source stage emits it. Upstream completion ends only the sending side (replies may
  * still come); the stage completes when downstream cancels or on drainAndShutdown.
  */
-public final class FlowStage extends AbstractGraphStageWithMaterializedValue<FlowShape<Msg, Msg>, ZmqControl> {
-  private final ZmqSettings settings;
-  private final Inlet<Msg> in = Inlet.create("ZmqFlow.in");
-  private final Outlet<Msg> out = Outlet.create("ZmqFlow.out");
-  private final FlowShape<Msg, Msg> shape = FlowShape.of(in, out);
+public final class FlowStage extends SocketStage<FlowShape<Msg, Msg>> {
+  private final Inlet<Msg> in = shape().in();
+  private final Outlet<Msg> out = shape().out();
 
   public FlowStage(ZmqSettings settings) {
-    this.settings = settings;
+    super(settings, FlowShape.of(Inlet.create("ZmqFlow.in"), Outlet.create("ZmqFlow.out")), "zmqFlow");
   }
 
   @Override
-  public FlowShape<Msg, Msg> shape() {
-    return shape;
-  }
-
-  @Override
-  public Attributes initialAttributes() {
-    return Attributes.name("zmqFlow");
-  }
-
-  @Override
-  public Pair<GraphStageLogic, ZmqControl> createLogicAndMaterializedValuePair(Attributes attributes) {
-    StageControl control = new StageControl(settings.eventBuffer());
-    return Pair.create(new Logic(control), control);
+  SocketStageLogic createLogic(StageControl control) {
+    return new Logic(control);
   }
 
   private final class Logic extends SocketStageLogic {
-    private Msg pending;
-
     Logic(StageControl control) {
-      super(shape, "ZmqFlow", FlowStage.this.settings, control, FlowStage.this.settings.receiveBatch());
-      setHandler(in, new AbstractInHandler() {
-        @Override
-        public void onPush() {
-          Msg m = grab(in);
-          if (send(m)) {
-            pull(in);
-          } else if (!isClosed(in)) {
-            pending = m;
-          }
-        }
-
+      super(shape(), "ZmqFlow", FlowStage.this.settings, control, FlowStage.this.settings.receiveBatch());
+      setHandler(in, new SendingInHandler(in) {
         @Override
         public void onUpstreamFinish() {
           // replies may still come: keep receiving
-        }
-
-        @Override
-        public void onUpstreamFailure(Throwable cause) {
-          fail(cause);
         }
       });
       setHandler(out, new AbstractOutHandler() {
         @Override
         public void onPull() {
-          emit();
+          emit(out);
         }
       });
     }
@@ -84,39 +48,29 @@ public final class FlowStage extends AbstractGraphStageWithMaterializedValue<Flo
       pull(in);
     }
 
-    private void emit() {
-      if (shuttingDown && !holdsReceived()) {
-        finishIfDrained();
-        return;
-      }
-      Msg m = receive();
-      if (m == null) return;
-      push(out, m);
-      if (shuttingDown && !holdsReceived()) finishIfDrained();
-    }
-
-    private void finishIfDrained() {
+    /** Everything received is out: complete, unless a message still waits for room to be sent. */
+    @Override
+    protected void onDrained() {
       if (pending == null) completeStage();
       else complete(out);
     }
 
     @Override
     protected void onSocketChanged() {
-      if (pending != null && send(pending)) {
-        pending = null;
+      if (sendPending()) {
         if (shuttingDown) {
           if (isClosed(out)) completeStage();
         } else if (!isClosed(in)) {
           pull(in);
         }
       }
-      if (!shuttingDown && isAvailable(out) && !holdsReceived()) emit();
+      if (!shuttingDown && isAvailable(out) && !holdsReceived()) emit(out);
     }
 
     @Override
     protected void onShutdownRequested() {
       cancel(in); // the message in hand, if any, still goes out; nothing after it
-      if (!holdsReceived()) finishIfDrained();
+      if (!holdsReceived()) onDrained();
     }
   }
 }

@@ -25,8 +25,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.japi.function.Function;
+import org.apache.pekko.stream.Inlet;
+import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.Shape;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
 import org.apache.pekko.stream.stage.GraphStageLogic;
 
@@ -60,6 +63,8 @@ abstract class SocketStageLogic extends GraphStageLogic {
 
   /** Set once drainAndShutdown was asked for. */
   protected boolean shuttingDown;
+  /** A message in hand that found no room in the socket yet. */
+  protected Msg pending;
   private boolean closingSocket;
   private Throwable failure;
 
@@ -169,6 +174,26 @@ abstract class SocketStageLogic extends GraphStageLogic {
     return inbox.get(inboxNext++); // slots are released together by the next batch's clear()
   }
 
+  /**
+   * Pushes the next received message to {@code out} (which must be available). Once shutting down,
+   * when every received message has been pushed, {@link #onDrained} ends the stage.
+   */
+  protected final void emit(Outlet<Msg> out) {
+    if (shuttingDown && !holdsReceived()) {
+      onDrained();
+      return;
+    }
+    Msg m = receive();
+    if (m == null) return;
+    push(out, m);
+    if (shuttingDown && !holdsReceived()) onDrained();
+  }
+
+  /** Shutting down and nothing received is left to push: complete the stage. */
+  protected void onDrained() {
+    completeStage();
+  }
+
   // ---- sending ------------------------------------------------------------------------------
 
   /**
@@ -189,6 +214,43 @@ abstract class SocketStageLogic extends GraphStageLogic {
     }
     fail(new ZmqException(err, stageName + " cannot send on its " + core.type() + " socket"));
     return false;
+  }
+
+  /** Sends {@link #pending}, if any; true when the socket took it (nothing is pending any more). */
+  protected final boolean sendPending() {
+    if (pending == null || !send(pending)) return false;
+    pending = null;
+    return true;
+  }
+
+  /** An in-handler whose upstream failure fails the stage through {@link #fail}, so whenClosed reports it. */
+  protected abstract class InHandler extends AbstractInHandler {
+    @Override
+    public void onUpstreamFailure(Throwable cause) {
+      fail(cause);
+    }
+  }
+
+  /**
+   * An in-handler that sends what {@code in} pushes and asks for the next once the socket took it; a
+   * message that finds no room waits in {@link #pending} for {@link #onSocketChanged}.
+   */
+  protected abstract class SendingInHandler extends InHandler {
+    private final Inlet<Msg> in;
+
+    protected SendingInHandler(Inlet<Msg> in) {
+      this.in = in;
+    }
+
+    @Override
+    public final void onPush() {
+      Msg m = grab(in);
+      if (send(m)) {
+        pull(in);
+      } else if (!isClosed(in)) {
+        pending = m;
+      }
+    }
   }
 
   // ---- the socket's life --------------------------------------------------------------------

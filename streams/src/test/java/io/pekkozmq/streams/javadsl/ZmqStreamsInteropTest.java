@@ -10,6 +10,7 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.streams.ZmqControl;
 import io.pekkozmq.streams.ZmqSettings;
 import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -55,23 +56,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ZmqStreamsInteropTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** Binds (printing the endpoint) or connects; shared by the peers below. */
+  /** Opens a socket that binds (printing the endpoint) or connects; shared by the peers below. */
   private static final String OPEN = """
       import sys, zmq
+      """ + PyScripts.BIND_OR_CONNECT + """
       def open_socket(kind, mode, ep):
           ctx = zmq.Context()
           s = ctx.socket(kind)
           s.setsockopt(zmq.LINGER, 10000)
           s.setsockopt(zmq.RCVTIMEO, 20000)
           s.setsockopt(zmq.SNDTIMEO, 20000)
-          if mode == "bind":
-              if ep.startswith("tcp://"):
-                  ep = "tcp://127.0.0.1:%d" % s.bind_to_random_port("tcp://127.0.0.1")
-              else:
-                  s.bind(ep)
-          else:
-              s.connect(ep)
-          print("ENDPOINT " + ep, flush=True)
+          bind_or_connect(s, mode, ep)
           return ctx, s
       def message(i):
           return [b"%d" % i, bytes([i & 0xff]) * (i % 97)]
@@ -135,7 +130,7 @@ class ZmqStreamsInteropTest {
   }
 
   private static String endpointOf(PyPeer py) {
-    return py.awaitLine("ENDPOINT ", WAIT).substring("ENDPOINT ".length());
+    return PyScripts.endpointOf(py, WAIT);
   }
 
   private static int freePort() {
@@ -376,36 +371,6 @@ class ZmqStreamsInteropTest {
 
   // ---- back-pressure --------------------------------------------------------------------------
 
-  /**
-   * argv: endpoint, sndhwm, size, total. PUSH connects and sends until a send has been blocked for
-   * a second (prints HELD n), then on a stdin line sends the rest (prints SENT total).
-   */
-  private static final String PY_FLOOD = """
-      import sys, zmq
-      ep, hwm, size, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-      s = zmq.Context().socket(zmq.PUSH)
-      s.setsockopt(zmq.SNDHWM, hwm)
-      s.setsockopt(zmq.SNDTIMEO, 1000)
-      s.connect(ep)
-      def msg(i):
-          return b"%d" % i + b" " * (size - len(b"%d" % i))
-      sent = 0
-      while sent < total:
-          try:
-              s.send(msg(sent))
-          except zmq.Again:
-              break
-          sent += 1
-      print("HELD %d" % sent, flush=True)
-      sys.stdin.readline()
-      s.setsockopt(zmq.SNDTIMEO, 20000)
-      while sent < total:
-          s.send(msg(sent))
-          sent += 1
-      print("SENT %d" % sent, flush=True)
-      s.close(linger=20000)
-      """;
-
   @Test
   void aStalledStreamHoldsALibzmqSenderAtHighWaterMarkWithAFlatHeap() throws IOException {
     int hwm = 100;
@@ -420,12 +385,12 @@ class ZmqStreamsInteropTest {
     probe.ensureSubscription(); // and no demand at all
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long before = usedHeapAfterGc(memory);
-    try (PyPeer py = PyZmq.start(PY_FLOOD, ep, Integer.toString(hwm), Integer.toString(size), Integer.toString(total))) {
+    try (PyPeer py = PyZmq.start(PyScripts.FLOOD, ep, Integer.toString(hwm), Integer.toString(size), Integer.toString(total))) {
       int held = Integer.parseInt(py.awaitLine("HELD ", WAIT).substring(5).trim());
       long after = usedHeapAfterGc(memory);
       // what can be in flight: the sender's SNDHWM, the kernel's socket buffers (payload at most their
       // byte limits), our RCVHWM, the stage's batch and the message the engine holds back
-      long kernel = (maxOf("/proc/sys/net/ipv4/tcp_wmem") + maxOf("/proc/sys/net/ipv4/tcp_rmem")) / size;
+      long kernel = PyScripts.kernelBufferedMessages(size);
       long bound = hwm + kernel + hwm + batch + 2;
       System.out.printf("stalled stream: libzmq sender held after %d of %d messages of %d B (bound %d);"
           + " heap %d KiB -> %d KiB%n", held, total, size, bound, before / 1024, after / 1024);
@@ -447,15 +412,6 @@ class ZmqStreamsInteropTest {
   private static long usedHeapAfterGc(MemoryMXBean memory) {
     for (int i = 0; i < 3; i++) System.gc();
     return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  private static long maxOf(String procFile) throws IOException {
-    String text;
-    try (var in = Files.newInputStream(Path.of(procFile))) { // Files.readString trusts /proc's size 0
-      text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
-    }
-    String[] v = text.trim().split("\\s+");
-    return Long.parseLong(v[v.length - 1]);
   }
 
   // ---- restart --------------------------------------------------------------------------------

@@ -106,8 +106,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   /** Kept so readiness callbacks, which run outside message handling, never touch ctx. */
   private final ActorRef<Command> self;
   private final TimerScheduler<Command> timers;
-  private final IoThread io;
-  private final SocketChannel channel;
+  private final EngineChannel channel;
   private final ZmtpConnection conn;
   private final Owner owner;
   private final EventSink events;
@@ -116,7 +115,6 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private final long connectionId;
   private final SocketOptions options;
 
-  private SelectionKey key;
   private ByteBuffer readBuf = ByteBuffer.allocate(READ_SIZE);
   private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(WRITE_SIZE);
   private Pipe.End pipe;
@@ -146,8 +144,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     this.ctx = ctx;
     this.self = ctx.getSelf();
     this.timers = timers;
-    this.io = io;
-    this.channel = channel;
+    this.channel = new EngineChannel(io, channel, owner, self);
     this.owner = owner;
     this.events = events;
     this.local = local;
@@ -156,9 +153,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     this.options = options;
     this.conn = new ZmtpConnection(zmtpOptions(type, options, asServer));
     try {
-      channel.configureBlocking(false);
-      key = io.loop().register(channel, SelectionKey.OP_READ, this);
-      io.loop().adjustLoad(1); // closeChannel takes it back, as it does only for a registered key
+      this.channel.register(SelectionKey.OP_READ, this);
     } catch (IOException e) {
       fail(Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
       return;
@@ -195,7 +190,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
         .onMessage(Heartbeat.class, this::onHeartbeat)
         .onSignal(PostStop.class, s -> {
-          closeChannel();
+          channel.release();
           return this;
         })
         .build();
@@ -203,17 +198,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   private Behavior<Command> onAttach(Attach a) {
     this.pipe = a.pipe();
-    pipe.setListener(new Pipe.Listener() {
-      @Override
-      public void readActivated(Pipe.End end) {
-        self.tell(ActivateRead.INSTANCE);
-      }
-
-      @Override
-      public void writeActivated(Pipe.End end) {
-        self.tell(ActivateWrite.INSTANCE);
-      }
-    });
+    pipe.setListener(channel.wakeUps());
     pipe.setLegacySubscriptions(conn.peer() != null && conn.peer().minorVersion() == 0);
     // Frames the codec held back while no pipe was attached go in now.
     resumeInput();
@@ -379,7 +364,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       case OK -> {}
       case BLOCKED -> {
         inboundBlocked = true;
-        setInterest(SelectionKey.OP_READ, false);
+        channel.setInterest(SelectionKey.OP_READ, false);
       }
       case ERROR -> {
         ProtocolError err = conn.error();
@@ -399,7 +384,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     inboundBlocked = false;
     // even with no bytes left, the codec may hold the frame the pipe refused: offer it again
     consumeBuffered();
-    if (!inboundBlocked && !stopped) setInterest(SelectionKey.OP_READ, true);
+    if (!inboundBlocked && !stopped) channel.setInterest(SelectionKey.OP_READ, true);
   }
 
   private void onHandshake() {
@@ -416,7 +401,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       // more is pending, or the rest of a large frame (and the pipe behind it) is never written.
       boolean more = !writeBuf.hasRemaining() || conn.produce(writeBuf, this);
       if (writeBuf.position() == 0) {
-        setInterest(SelectionKey.OP_WRITE, false);
+        channel.setInterest(SelectionKey.OP_WRITE, false);
         if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
         return;
       }
@@ -430,11 +415,11 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       }
       writeBuf.compact();
       if (writeBuf.position() > 0) {
-        setInterest(SelectionKey.OP_WRITE, true); // partial write: the kernel buffer is full
+        channel.setInterest(SelectionKey.OP_WRITE, true); // partial write: the kernel buffer is full
         return;
       }
       if (!more) {
-        setInterest(SelectionKey.OP_WRITE, false);
+        channel.setInterest(SelectionKey.OP_WRITE, false);
         if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
         return;
       }
@@ -459,10 +444,6 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   }
 
   // ---- ending -------------------------------------------------------------------------------
-
-  private void setInterest(int op, boolean on) {
-    ChannelRegistration.setInterest(key, op, on);
-  }
 
   private void fail(Outcome outcome, String reason) {
     fail(outcome, reason, 0);
@@ -504,13 +485,6 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private void finish(Outcome outcome, String reason) {
     if (stopped) return;
     stopped = true;
-    if (pipe != null) pipe.setListener(null);
-    closeChannel();
-    owner.engineStopped(self, outcome, reason);
-  }
-
-  private void closeChannel() {
-    ChannelRegistration.release(io, key, channel);
-    key = null;
+    channel.stopped(pipe, outcome, reason);
   }
 }

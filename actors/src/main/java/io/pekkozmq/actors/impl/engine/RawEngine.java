@@ -38,7 +38,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * <p>Back-pressure: a read the full inbound pipe refuses is kept, reading stops, and TCP holds the
  * peer back until the socket has drained the pipe to its low-water mark ({@link Engine.ActivateWrite}).
  */
-public final class RawEngine extends AbstractBehavior<Engine.Command> implements IoHandler, Pipe.Listener {
+public final class RawEngine extends AbstractBehavior<Engine.Command> implements IoHandler {
   private static final int BUFFER_SIZE = 64 * 1024;
   private static final int READS_PER_TURN = 4;
   private static final int WRITES_PER_TURN = 32;
@@ -47,16 +47,13 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private static final int ECONNRESET = 104;
 
   private final ActorRef<Engine.Command> self;
-  private final IoThread io;
-  private final SocketChannel channel;
-  private final Engine.Owner owner;
+  private final EngineChannel channel;
   private final EventSink events;
   private final String local;
   private final String remote;
   private final long connectionId;
   private final boolean notify;
 
-  private SelectionKey key;
   private final ByteBuffer readBuf = ByteBuffer.allocateDirect(BUFFER_SIZE);
   private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(BUFFER_SIZE);
   private Pipe.End pipe;
@@ -73,23 +70,17 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
       Engine.Owner owner, EventSink events, String local, String remote, long connectionId) {
     super(ctx);
     this.self = ctx.getSelf();
-    this.io = io;
-    this.channel = channel;
-    this.owner = owner;
+    this.channel = new EngineChannel(io, channel, owner, self);
     this.events = events;
     this.local = local;
     this.remote = remote;
     this.connectionId = connectionId;
     this.notify = options.streamNotify;
     try {
-      channel.configureBlocking(false);
       // No interest until the pipe is attached: the connect notification must come before any data.
-      key = io.loop().register(channel, 0, this);
-      io.loop().adjustLoad(1);
+      this.channel.register(0, this);
     } catch (IOException e) {
-      stopped = true;
-      ChannelRegistration.release(io, null, channel);
-      owner.engineStopped(self, Engine.Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
+      finish(Engine.Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
       self.tell(new Engine.Close(false));
       return;
     }
@@ -109,7 +100,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
         .onMessageEquals(Engine.ActivateWrite.INSTANCE, () -> afterIo(this::resumeInput))
         .onMessage(Engine.Close.class, this::onClose)
         .onSignal(PostStop.class, s -> {
-          releaseChannel();
+          channel.release();
           return this;
         })
         .build();
@@ -118,7 +109,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private Behavior<Engine.Command> onAttach(Engine.Attach a) {
     if (stopped) return Behaviors.stopped();
     pipe = a.pipe();
-    pipe.setListener(this);
+    pipe.setListener(channel.wakeUps());
     if (notify) refused = Frame.EMPTY; // queued ahead of the first read
     return afterIo(() -> {
       resumeInput();
@@ -139,18 +130,6 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private Behavior<Engine.Command> afterIo(Runnable work) {
     if (!stopped) work.run();
     return stopped ? Behaviors.stopped() : this;
-  }
-
-  // ---- Pipe.Listener: called on the socket's thread, so only a message to ourselves -----------
-
-  @Override
-  public void readActivated(Pipe.End end) {
-    self.tell(Engine.ActivateRead.INSTANCE);
-  }
-
-  @Override
-  public void writeActivated(Pipe.End end) {
-    self.tell(Engine.ActivateWrite.INSTANCE);
   }
 
   // ---- readiness (on this actor's thread) ---------------------------------------------------
@@ -188,7 +167,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
       if (n < BUFFER_SIZE) break; // the kernel had no more; select will say when it has
     }
     pipe.flush();
-    if (refused != null) ChannelRegistration.setInterest(key, SelectionKey.OP_READ, false);
+    if (refused != null) channel.setInterest(SelectionKey.OP_READ, false);
   }
 
   /** Offers the refused message again; when the pipe takes it, reading resumes. */
@@ -199,7 +178,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
       refused = null;
       pipe.flush();
     }
-    ChannelRegistration.setInterest(key, SelectionKey.OP_READ, true);
+    channel.setInterest(SelectionKey.OP_READ, true);
     pullIn(); // speculative, as libzmq's restart_input
   }
 
@@ -209,7 +188,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     for (int writes = 0; !stopped; ) {
       copyQueuedFrames();
       if (writeBuf.position() == 0) {
-        ChannelRegistration.setInterest(key, SelectionKey.OP_WRITE, false);
+        channel.setInterest(SelectionKey.OP_WRITE, false);
         if (sending == null && (draining || pipe.peerClosedAndDrained())) {
           finish(Engine.Outcome.CLOSED, "the socket closed this connection"); // libzmq: no event
         }
@@ -250,7 +229,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     }
     boolean all = !writeBuf.hasRemaining();
     writeBuf.compact();
-    if (!all) ChannelRegistration.setInterest(key, SelectionKey.OP_WRITE, true);
+    if (!all) channel.setInterest(SelectionKey.OP_WRITE, true);
     return all;
   }
 
@@ -285,14 +264,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private void finish(Engine.Outcome outcome, String reason) {
     if (stopped) return;
     stopped = true;
-    if (pipe != null) pipe.setListener(null);
-    releaseChannel();
-    owner.engineStopped(self, outcome, reason);
-  }
-
-  private void releaseChannel() {
-    ChannelRegistration.release(io, key, channel);
-    key = null;
+    channel.stopped(pipe, outcome, reason);
   }
 
   private static int errnoOf(IOException e) {
