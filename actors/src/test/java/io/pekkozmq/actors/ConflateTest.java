@@ -68,10 +68,13 @@ class ConflateTest extends ContextPerClass {
   void multipartMessagesAreConflatedWhole() {
     try (ZSocket pull = ctx.socket(SocketType.PULL); ZSocket push = ctx.socket(SocketType.PUSH)) {
       pull.setOption(ZmqOption.CONFLATE, true);
-      String ep = pull.bind("tcp://127.0.0.1:*");
+      // queue everything before the peer exists, so it arrives in a burst (a few reads), not one
+      // message per read as it would on a loaded machine while the sender is still sending
+      String ep = "tcp://127.0.0.1:" + PushPullTest.freePort();
       push.connect(ep);
       int n = 1_000;
       for (int i = 0; i < n; i++) push.send(Msg.ofStrings(Integer.toString(i), "part-" + i, "end-" + i));
+      pull.bind(ep);
       List<String> got = new ArrayList<>();
       while (true) {
         Msg m = pull.recv(WAIT);

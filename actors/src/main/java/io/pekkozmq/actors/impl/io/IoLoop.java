@@ -158,6 +158,21 @@ public final class IoLoop extends AbstractExecutorService {
     }
   }
 
+  /**
+   * Cancels {@code key} and has the selector drop it at once; only on the loop's thread. The JDK
+   * closes a registered channel's socket only once its key is deregistered, so a listener closed
+   * without this would keep its port bound until the loop's next select.
+   */
+  public void deregister(java.nio.channels.SelectionKey key) {
+    key.cancel();
+    if (!inLoop()) return; // another thread would wait for the loop's select: leave it to that
+    try {
+      selector.selectNow(); // ready keys it finds stay in selectedKeys for the loop's next pass
+    } catch (IOException e) {
+      // the selector is closing: its keys go with it
+    }
+  }
+
   /** Stops the loop; channels still registered are closed. */
   @Override
   public void shutdown() {

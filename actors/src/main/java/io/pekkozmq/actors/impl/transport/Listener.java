@@ -169,7 +169,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
   private void closeServer() {
     if (!server.isOpen()) return;
     if (key != null) {
-      key.cancel();
+      io.loop().deregister(key); // so closing the channel frees the port now
       key = null;
       io.loop().adjustLoad(-1);
     }
