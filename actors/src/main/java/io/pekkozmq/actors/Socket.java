@@ -236,7 +236,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private String bindInproc(Endpoint ep) {
     List<Pipe.End> pending = zmq.inproc().bind(ep.path(), self, type, options);
     inprocBound.add(ep.path());
-    for (Pipe.End end : pending) attachPipe(end, null, false);
+    for (Pipe.End end : pending) attachPipe(end, null, false, null);
     return ep.original();
   }
 
@@ -300,13 +300,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void connectInproc(Endpoint ep) {
     Pipe.End mine = zmq.inproc().connect(ep.path(), self, type, options);
     inprocConnected.computeIfAbsent(ep.path(), k -> new ArrayList<>()).add(mine);
-    attachPipe(mine, null, true);
+    attachPipe(mine, null, true, takeConnectRoutingId());
   }
 
   private void connectNetwork(Endpoint ep) {
     IoThread io = zmq.chooseIoThread(options.affinity);
     Pipe.End sessionEnd = null;
-    boolean upFront = !options.immediate && !needsPeerIdentityFirst();
+    byte[] connectRoutingId = type == SocketType.ROUTER ? takeConnectRoutingId() : null;
+    // A ROUTER peer named by CONNECT_ROUTING_ID is routable from the connect on, as in libzmq.
+    boolean upFront = !options.immediate && (!needsPeerIdentityFirst() || connectRoutingId != null);
     Pipe pipe = null;
     if (upFront) {
       pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
@@ -317,7 +319,14 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     ctx.watch(session);
     childrenAlive++;
     connections.computeIfAbsent(ep.original(), k -> new ArrayList<>()).add(session);
-    if (pipe != null) attachPipe(pipe.b(), session, true);
+    if (pipe != null) attachPipe(pipe.b(), session, true, connectRoutingId);
+  }
+
+  /** CONNECT_ROUTING_ID names the next connection only (libzmq clears it when a pipe takes it). */
+  private byte[] takeConnectRoutingId() {
+    byte[] id = options.connectRoutingId;
+    options.connectRoutingId = null;
+    return id;
   }
 
   /** ROUTER and STREAM address peers by identity, so their pipes join after the handshake. */
@@ -497,14 +506,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       a.end().closeWrite();
       return this;
     }
-    attachPipe(a.end(), a.session(), a.locallyInitiated());
+    attachPipe(a.end(), a.session(), a.locallyInitiated(), null);
     return this;
   }
 
-  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated) {
+  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
+      byte[] connectRoutingId) {
     end.setListener(pipeListener);
     if (session != null) pipeSessions.put(end, session);
-    core.attach(end, locallyInitiated);
+    core.attach(end, locallyInitiated, connectRoutingId);
     flushPendingSends();
     deliver();
   }

@@ -180,9 +180,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
       Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm); // a: session side, b: socket side
       end = pipe.a();
       end.setOwner(this);
+      end.peer().setRoutingId(h.peer().routingId());
       applyPeer(end.peer(), h.peer());
       socket.attach(end.peer(), ctx.getSelf());
     } else {
+      // The socket already holds this pipe: its routing id is the one the pattern gave it (a
+      // CONNECT_ROUTING_ID, a generated one) and keeps across reconnects, as libzmq's does.
       applyPeer(end.peer(), h.peer());
     }
     engine.tell(new Engine.Attach(end));
@@ -191,7 +194,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private static void applyPeer(Pipe.End socketEnd, PeerInfo peer) {
-    socketEnd.setRoutingId(peer.routingId());
     socketEnd.setMetadata(peer.properties() == null ? Map.of() : peer.properties());
     socketEnd.setLegacySubscriptions(peer.minorVersion() == 0);
   }

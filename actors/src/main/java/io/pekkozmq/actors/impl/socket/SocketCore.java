@@ -98,10 +98,17 @@ public final class SocketCore {
   // ---- control, from the socket actor -------------------------------------------------------
 
   public void attach(Pipe.End end, boolean locallyInitiated) {
+    attach(end, locallyInitiated, null);
+  }
+
+  /** As {@link #attach(Pipe.End, boolean)}; {@code connectRoutingId} (ROUTER) names this pipe. */
+  public void attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId) {
     lock.lock();
     try {
       pipes.add(end);
+      patternOptions.connectRoutingId = connectRoutingId;
       pattern.attach(end, false, locallyInitiated);
+      patternOptions.connectRoutingId = null;
       changed.signalAll();
     } finally {
       lock.unlock();
