@@ -112,6 +112,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record WriteActivated(Pipe.End end) implements Command {}
 
+  /** The pattern gave up a pipe (ROUTER_HANDOVER, STREAM's close): libzmq's pipe terminate. */
+  private record TerminatePipe(Pipe.End end) implements Command {}
+
   private record Event(SocketEvent event) implements Command {}
 
   /** From the context: an inproc peer connected to (or bound for) this socket. */
@@ -208,6 +211,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
+        .onMessage(TerminatePipe.class, this::onTerminatePipe)
         .onMessage(Event.class, this::onEvent)
         .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
         .onSignal(Terminated.class, this::onChildStopped)
@@ -513,6 +517,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
       byte[] connectRoutingId) {
     end.setListener(pipeListener);
+    // The pattern may call this under the data-plane lock, mid-operation: act later, in the actor.
+    end.setTerminator(() -> self.tell(new TerminatePipe(end)));
     if (session != null) pipeSessions.put(end, session);
     core.attach(end, locallyInitiated, connectRoutingId);
     flushPendingSends();
@@ -523,6 +529,18 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     pipeSessions.remove(d.end());
     core.detach(d.end());
     deliver();
+    return this;
+  }
+
+  /**
+   * As libzmq: the pattern stops using the pipe and its messages; the connection itself stays
+   * until its peer leaves (its inbound queue stops at RCVHWM), except for raw STREAM peers, whose
+   * connection closes with the pipe.
+   */
+  private Behavior<Command> onTerminatePipe(TerminatePipe t) {
+    ActorRef<Session.Command> session = pipeSessions.remove(t.end());
+    dropPipe(t.end());
+    if (type == SocketType.STREAM && session != null) session.tell(new Session.Term(0));
     return this;
   }
 
