@@ -196,6 +196,7 @@ public final class SocketCore {
       return all;
     } finally {
       lock.unlock();
+      notifyWatchers(); // a poller or proxy watching this socket learns it is gone
     }
   }
 
@@ -358,13 +359,16 @@ public final class SocketCore {
     }
   }
 
-  /** Takes up to {@code max} whole messages that are ready now, without waiting. */
+  /**
+   * Takes up to {@code max} whole messages that are ready now, without waiting. A socket whose
+   * state allows no receive now (REP owing a reply, REQ before a request) has none ready.
+   */
   public int drain(List<Msg> into, int max) {
     lock.lock();
     try {
       int n = 0;
       while (n < max && !closed) {
-        Msg m = recvLocked();
+        Msg m = recvLocked(true);
         if (m == null) break;
         into.add(m);
         n++;
@@ -409,9 +413,14 @@ public final class SocketCore {
   }
 
   private Msg recvLocked() {
+    return recvLocked(false);
+  }
+
+  private Msg recvLocked(boolean efsmMeansNone) {
     Frame f = pattern.recv();
     if (f == null) {
       Errno err = pattern.lastError();
+      if (err == Errno.EFSM && efsmMeansNone) return null;
       if (err != null && err != Errno.EAGAIN) throw new ZmqException(err, "cannot receive on " + type + " socket");
       if (!draining.isEmpty()) reapDrained();
       return null;
