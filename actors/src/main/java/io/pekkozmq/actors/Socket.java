@@ -112,6 +112,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record WriteActivated(Pipe.End end) implements Command {}
 
+  /** A network pipe became readable and a typed subscriber is waiting (the core already knows). */
+  private enum Readable implements Command { INSTANCE }
+
+  /** A network pipe has room again and sends are pending here (the core already knows). */
+  private enum Writable implements Command { INSTANCE }
+
   /** The pattern gave up a pipe (ROUTER_HANDOVER, STREAM's close): libzmq's pipe terminate. */
   private record TerminatePipe(Pipe.End end) implements Command {}
 
@@ -135,7 +141,16 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final SocketOptions options;
   private final EventSink events;
   private final Session.SocketLink link;
+  /** For inproc pipes: their writer may hold another socket's lock, so activation goes through this actor. */
   private final Pipe.Listener pipeListener;
+  /**
+   * For pipes to sessions: their writer is an engine on an I/O thread, which holds no lock, so it
+   * applies the activation to the core itself and a blocked caller wakes without an actor hop.
+   * The actor hears of it only when it waits too (a typed subscriber, sends it holds).
+   */
+  private final Pipe.Listener networkPipeListener;
+  private volatile boolean receiving;
+  private volatile boolean sendsPending;
 
   private final Map<String, ActorRef<Listener.Command>> listeners = new LinkedHashMap<>();
   private final Map<String, List<ActorRef<Session.Command>>> connections = new HashMap<>();
@@ -185,6 +200,19 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         me.tell(new WriteActivated(end));
       }
     };
+    this.networkPipeListener = new Pipe.Listener() {
+      @Override
+      public void readActivated(Pipe.End end) {
+        core.readActivated(end);
+        if (receiving) me.tell(Readable.INSTANCE);
+      }
+
+      @Override
+      public void writeActivated(Pipe.End end) {
+        core.writeActivated(end);
+        if (sendsPending) me.tell(Writable.INSTANCE);
+      }
+    };
   }
 
   public static Behavior<Command> create(ZeroMQ zmq, SocketCore core, SocketOptions options) {
@@ -211,6 +239,14 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
+        .onMessageEquals(Readable.INSTANCE, () -> {
+          deliver();
+          return this;
+        })
+        .onMessageEquals(Writable.INSTANCE, () -> {
+          flushPendingSends();
+          return this;
+        })
         .onMessage(TerminatePipe.class, this::onTerminatePipe)
         .onMessage(Event.class, this::onEvent)
         .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
@@ -453,6 +489,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(s.replyTo(), new Done());
     } else if (err == Errno.EAGAIN) {
       queueSend(s);
+      flushPendingSends(); // room that came before sendsPending was set sent no Writable
     } else {
       reply(s.replyTo(), new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
     }
@@ -466,6 +503,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       return;
     }
     pendingSends.add(new PendingSend(s.msg(), s.replyTo()));
+    sendsPending = true;
   }
 
   private void flushPendingSends() {
@@ -476,10 +514,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       pendingSends.poll();
       reply(p.replyTo(), err == null ? new Done() : new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
     }
+    sendsPending = false;
   }
 
   private Behavior<Command> onStartReceiving(StartReceiving r) {
     subscriber = r.subscriber();
+    receiving = true;
     demand = Math.max(0, r.demand());
     deliver();
     return this;
@@ -516,11 +556,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
       byte[] connectRoutingId) {
-    end.setListener(pipeListener);
     // The pattern may call this under the data-plane lock, mid-operation: act later, in the actor.
     end.setTerminator(() -> self.tell(new TerminatePipe(end)));
     if (session != null) pipeSessions.put(end, session);
-    core.attach(end, locallyInitiated, connectRoutingId);
+    core.attach(end, locallyInitiated, connectRoutingId, session != null ? networkPipeListener : pipeListener);
     flushPendingSends();
     deliver();
   }

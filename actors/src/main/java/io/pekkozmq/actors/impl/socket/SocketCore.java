@@ -97,15 +97,17 @@ public final class SocketCore {
 
   // ---- control, from the socket actor -------------------------------------------------------
 
-  public void attach(Pipe.End end, boolean locallyInitiated) {
-    attach(end, locallyInitiated, null);
-  }
-
-  /** As {@link #attach(Pipe.End, boolean)}; {@code connectRoutingId} (ROUTER) names this pipe. */
-  public void attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId) {
+  /**
+   * A pipe joins the socket; {@code connectRoutingId} (ROUTER) names it. {@code listener} hears the
+   * pipe's activations; it is set under the lock, so an activation racing the attach waits for it
+   * instead of finding the pipe unknown (and one found unknown is never lost: the pattern takes an
+   * attached pipe as readable and writable).
+   */
+  public void attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
     lock.lock();
     try {
       pipes.add(end);
+      end.setListener(listener);
       patternOptions.connectRoutingId = connectRoutingId;
       pattern.attach(end, false, locallyInitiated);
       patternOptions.connectRoutingId = null;
@@ -152,6 +154,7 @@ public final class SocketCore {
     pattern.pipeTerminated(end);
   }
 
+  /** The pipe has messages again; called by the socket actor or, for network pipes, on the engine's I/O thread. */
   public void readActivated(Pipe.End end) {
     lock.lock();
     try {
