@@ -141,7 +141,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final SocketOptions options;
   private final EventSink events;
   private final Session.SocketLink link;
-  /** For inproc pipes: their writer may hold another socket's lock, so activation goes through this actor. */
+  /**
+   * For inproc pipes: their writer may hold its own socket's lock, so an activation is applied here
+   * only if this core's lock is free at once; otherwise it goes through this actor.
+   */
   private final Pipe.Listener pipeListener;
   /**
    * For pipes to sessions: their writer is an engine on an I/O thread, which holds no lock, so it
@@ -192,12 +195,20 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.pipeListener = new Pipe.Listener() {
       @Override
       public void readActivated(Pipe.End end) {
-        me.tell(new ReadActivated(end));
+        if (!core.tryReadActivated(end)) {
+          me.tell(new ReadActivated(end));
+        } else if (receiving) {
+          me.tell(Readable.INSTANCE);
+        }
       }
 
       @Override
       public void writeActivated(Pipe.End end) {
-        me.tell(new WriteActivated(end));
+        if (!core.tryWriteActivated(end)) {
+          me.tell(new WriteActivated(end));
+        } else if (sendsPending) {
+          me.tell(Writable.INSTANCE);
+        }
       }
     };
     this.networkPipeListener = new Pipe.Listener() {

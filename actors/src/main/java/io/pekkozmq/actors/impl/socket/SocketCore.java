@@ -158,29 +158,67 @@ public final class SocketCore {
   public void readActivated(Pipe.End end) {
     lock.lock();
     try {
-      if (!pipes.contains(end)) return;
-      if (end.peerClosedAndDrained()) {
-        removeLocked(end);
-      } else {
-        pattern.readActivated(end);
-      }
-      changed.signalAll();
+      if (!readActivatedLocked(end)) return;
     } finally {
       lock.unlock();
     }
     notifyWatchers();
   }
 
-  public void writeActivated(Pipe.End end) {
-    lock.lock();
+  /**
+   * As {@link #readActivated}, but only if the lock is free now and this thread does not hold it
+   * (an inproc writer holds its own socket's lock: waiting here could deadlock two sockets, and
+   * re-entering would act on a pattern in the middle of an operation). False if not applied.
+   */
+  public boolean tryReadActivated(Pipe.End end) {
+    if (lock.isHeldByCurrentThread() || !lock.tryLock()) return false;
     try {
-      if (!pipes.contains(end)) return;
-      pattern.writeActivated(end);
-      changed.signalAll();
+      if (!readActivatedLocked(end)) return true;
     } finally {
       lock.unlock();
     }
     notifyWatchers();
+    return true;
+  }
+
+  private boolean readActivatedLocked(Pipe.End end) {
+    if (!pipes.contains(end)) return false;
+    if (end.peerClosedAndDrained()) {
+      removeLocked(end);
+    } else {
+      pattern.readActivated(end);
+    }
+    changed.signalAll();
+    return true;
+  }
+
+  public void writeActivated(Pipe.End end) {
+    lock.lock();
+    try {
+      if (!writeActivatedLocked(end)) return;
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /** As {@link #writeActivated} under the rules of {@link #tryReadActivated}. */
+  public boolean tryWriteActivated(Pipe.End end) {
+    if (lock.isHeldByCurrentThread() || !lock.tryLock()) return false;
+    try {
+      if (!writeActivatedLocked(end)) return true;
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+    return true;
+  }
+
+  private boolean writeActivatedLocked(Pipe.End end) {
+    if (!pipes.contains(end)) return false;
+    pattern.writeActivated(end);
+    changed.signalAll();
+    return true;
   }
 
   /** Closes the socket's side of every pipe; the peers deliver or drop what is queued. */
