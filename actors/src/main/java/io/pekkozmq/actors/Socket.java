@@ -136,7 +136,13 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record WriteActivated(Pipe.End end) implements Command {}
 
-  /** STREAM's pattern let go of a peer ([id, empty]): libzmq's pipe terminate. */
+  /** A network pipe became readable and a typed subscriber is waiting (the core already knows). */
+  private enum Readable implements Command { INSTANCE }
+
+  /** A network pipe has room again and sends are pending here (the core already knows). */
+  private enum Writable implements Command { INSTANCE }
+
+  /** The pattern gave up a pipe (ROUTER_HANDOVER, STREAM's close): libzmq's pipe terminate. */
   private record TerminatePipe(Pipe.End end) implements Command {}
 
   private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Command {}
@@ -161,7 +167,19 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final EventSink bindEvents;
   private final EventSink connectEvents;
   private final Session.SocketLink link;
+  /**
+   * For inproc pipes: their writer may hold its own socket's lock, so an activation is applied here
+   * only if this core's lock is free at once; otherwise it goes through this actor.
+   */
   private final Pipe.Listener pipeListener;
+  /**
+   * For pipes to sessions: their writer is an engine on an I/O thread, which holds no lock, so it
+   * applies the activation to the core itself and a blocked caller wakes without an actor hop.
+   * The actor hears of it only when it waits too (a typed subscriber, sends it holds).
+   */
+  private final Pipe.Listener networkPipeListener;
+  private volatile boolean receiving;
+  private volatile boolean sendsPending;
 
   private final Map<String, ActorRef<Listener.Command>> listeners = new LinkedHashMap<>();
   private final Map<String, List<ActorRef<Session.Command>>> connections = new HashMap<>();
@@ -204,12 +222,33 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.pipeListener = new Pipe.Listener() {
       @Override
       public void readActivated(Pipe.End end) {
-        me.tell(new ReadActivated(end));
+        if (!core.tryReadActivated(end)) {
+          me.tell(new ReadActivated(end));
+        } else if (receiving) {
+          me.tell(Readable.INSTANCE);
+        }
       }
 
       @Override
       public void writeActivated(Pipe.End end) {
-        me.tell(new WriteActivated(end));
+        if (!core.tryWriteActivated(end)) {
+          me.tell(new WriteActivated(end));
+        } else if (sendsPending) {
+          me.tell(Writable.INSTANCE);
+        }
+      }
+    };
+    this.networkPipeListener = new Pipe.Listener() {
+      @Override
+      public void readActivated(Pipe.End end) {
+        core.readActivated(end);
+        if (receiving) me.tell(Readable.INSTANCE);
+      }
+
+      @Override
+      public void writeActivated(Pipe.End end) {
+        core.writeActivated(end);
+        if (sendsPending) me.tell(Writable.INSTANCE);
       }
     };
   }
@@ -241,6 +280,14 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
+        .onMessageEquals(Readable.INSTANCE, () -> {
+          deliver();
+          return this;
+        })
+        .onMessageEquals(Writable.INSTANCE, () -> {
+          flushPendingSends();
+          return this;
+        })
         .onMessage(TerminatePipe.class, this::onTerminatePipe)
         .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
         .onSignal(Terminated.class, this::onChildStopped)
@@ -269,7 +316,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private String bindInproc(Endpoint ep) {
     List<Pipe.End> pending = zmq.inproc().bind(ep.path(), self, type, options);
     inprocBound.add(ep.path());
-    for (Pipe.End end : pending) attachPipe(end, null, false);
+    for (Pipe.End end : pending) attachPipe(end, null, false, null);
     return ep.original();
   }
 
@@ -340,13 +387,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void connectInproc(Endpoint ep) {
     Pipe.End mine = zmq.inproc().connect(ep.path(), self, type, options);
     inprocConnected.computeIfAbsent(ep.path(), k -> new ArrayList<>()).add(mine);
-    attachPipe(mine, null, true);
+    attachPipe(mine, null, true, takeConnectRoutingId());
   }
 
   private void connectNetwork(Endpoint ep) {
     IoThread io = zmq.chooseIoThread(options.affinity);
     Pipe.End sessionEnd = null;
-    boolean upFront = !options.immediate && !needsPeerIdentityFirst();
+    byte[] connectRoutingId = type == SocketType.ROUTER ? takeConnectRoutingId() : null;
+    // A ROUTER peer named by CONNECT_ROUTING_ID is routable from the connect on, as in libzmq.
+    boolean upFront = !options.immediate && (!needsPeerIdentityFirst() || connectRoutingId != null);
     Pipe pipe = null;
     if (upFront) {
       pipe = Pipe.create(options.rcvHwm, options.sndHwm, // a: session side, b: socket side
@@ -358,7 +407,14 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     ctx.watch(session);
     childrenAlive++;
     connections.computeIfAbsent(ep.original(), k -> new ArrayList<>()).add(session);
-    if (pipe != null) attachPipe(pipe.b(), session, true);
+    if (pipe != null) attachPipe(pipe.b(), session, true, connectRoutingId);
+  }
+
+  /** CONNECT_ROUTING_ID names the next connection only (libzmq clears it when a pipe takes it). */
+  private byte[] takeConnectRoutingId() {
+    byte[] id = options.connectRoutingId;
+    options.connectRoutingId = null;
+    return id;
   }
 
   /**
@@ -488,6 +544,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(s.replyTo(), new Done());
     } else if (err == Errno.EAGAIN) {
       queueSend(s);
+      flushPendingSends(); // room that came before sendsPending was set sent no Writable
     } else {
       reply(s.replyTo(), new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
     }
@@ -501,6 +558,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       return;
     }
     pendingSends.add(new PendingSend(s.msg(), s.replyTo()));
+    sendsPending = true;
   }
 
   private void flushPendingSends() {
@@ -511,10 +569,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       pendingSends.poll();
       reply(p.replyTo(), err == null ? new Done() : new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
     }
+    sendsPending = false;
   }
 
   private Behavior<Command> onStartReceiving(StartReceiving r) {
     subscriber = r.subscriber();
+    receiving = true;
     demand = Math.max(0, r.demand());
     deliver();
     return this;
@@ -545,15 +605,16 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       a.end().closeWrite();
       return this;
     }
-    attachPipe(a.end(), a.session(), a.locallyInitiated());
+    attachPipe(a.end(), a.session(), a.locallyInitiated(), null);
     return this;
   }
 
-  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated) {
-    end.setListener(pipeListener);
-    if (type == SocketType.STREAM) end.setTerminator(() -> self.tell(new TerminatePipe(end)));
+  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
+      byte[] connectRoutingId) {
+    // The pattern may call this under the data-plane lock, mid-operation: act later, in the actor.
+    end.setTerminator(() -> self.tell(new TerminatePipe(end)));
     if (session != null) pipeSessions.put(end, session);
-    core.attach(end, locallyInitiated);
+    core.attach(end, locallyInitiated, connectRoutingId, session != null ? networkPipeListener : pipeListener);
     flushPendingSends();
     deliver();
   }
@@ -572,13 +633,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   /**
-   * Nothing more goes to or comes from this peer; its connection delivers what is queued and then
-   * closes for good (no reconnect: libzmq ends a raw session whose pipe is terminated).
+   * As libzmq: the pattern stops using the pipe and its messages. The connection itself stays
+   * until its peer leaves (its inbound queue stops at RCVHWM), except for raw STREAM peers: their
+   * connection delivers what is queued and then closes for good (no reconnect: libzmq ends a raw
+   * session whose pipe is terminated).
    */
   private Behavior<Command> onTerminatePipe(TerminatePipe t) {
     ActorRef<Session.Command> session = pipeSessions.remove(t.end());
     dropPipe(t.end());
-    if (session != null) session.tell(new Session.Term(-1));
+    if (type == SocketType.STREAM && session != null) session.tell(new Session.Term(-1));
     return this;
   }
 

@@ -1,9 +1,9 @@
 package io.pekkozmq.samples.cli;
 
+import io.pekkozmq.actors.Proxy;
 import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
-import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
@@ -12,8 +12,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import picocli.CommandLine.Command;
 
 /** The guided tour: the main patterns, in one process, on 127.0.0.1 and inproc, bounded. */
@@ -143,17 +146,13 @@ final class DemoCommand implements Callable<Integer> {
     push.closeAndWait(STEP);
   }
 
-  private void proxy(ZContext ctx) throws InterruptedException {
-    say("== 4. A proxy: clients (REQ) -> ROUTER | forwarding loop | DEALER -> workers (REP)");
-    ZSocket frontend = ctx.socket(SocketType.ROUTER);
-    ZSocket backend = ctx.socket(SocketType.DEALER);
-    String ep = frontend.bind("tcp://127.0.0.1:*");
-    backend.bind("inproc://demo-workers");
-    say("   frontend " + ep + ", backend inproc://demo-workers");
+  private void proxy(ZContext ctx) throws Exception {
+    say("== 4. A proxy: clients (REQ) -> ROUTER | Proxy.queue | DEALER -> workers (REP)");
+    String ep = "tcp://127.0.0.1:" + freePort();
+    ActorRef<Proxy.Command> proxy = Proxy.queue(ctx.zeroMQ(), ep, "inproc://demo-workers");
+    say("   Proxy.queue: frontend " + ep + ", backend inproc://demo-workers (an actor; no thread per direction)");
     AtomicBoolean running = new AtomicBoolean(true);
     List<Thread> threads = new ArrayList<>();
-    threads.add(forward("demo-proxy-up", frontend, backend, running));
-    threads.add(forward("demo-proxy-down", backend, frontend, running));
     for (int w = 1; w <= 2; w++) {
       String name = "worker-" + w;
       ZSocket rep = ctx.socket(SocketType.REP);
@@ -175,13 +174,21 @@ final class DemoCommand implements Callable<Integer> {
     }
     running.set(false);
     for (Thread t : threads) t.join(2000);
+    Proxy.Statistics s = AskPattern.<Proxy.Command, Proxy.Statistics>ask(proxy, Proxy.GetStatistics::new, STEP,
+        ctx.system().scheduler()).toCompletableFuture().get(STEP.toMillis(), TimeUnit.MILLISECONDS);
+    say("   proxy statistics (message parts / bytes, as zmq_proxy_steerable's STATISTICS counts them):");
+    say("     frontend in " + s.frontendMsgsIn() + " / " + s.frontendBytesIn() + " B, out " + s.frontendMsgsOut()
+        + " / " + s.frontendBytesOut() + " B");
+    say("     backend  in " + s.backendMsgsIn() + " / " + s.backendBytesIn() + " B, out " + s.backendMsgsOut()
+        + " / " + s.backendBytesOut() + " B");
+    proxy.tell(new Proxy.Terminate()); // the queue owns its two sockets and closes them
   }
 
-  private static Thread forward(String name, ZSocket from, ZSocket to, AtomicBoolean running) {
-    return loop(name, running, () -> {
-      Msg m = from.recv(Duration.ofMillis(50));
-      if (m != null) to.send(m);
-    });
+  /** A port free now, since Proxy.queue binds the address it is given. */
+  private static int freePort() throws java.io.IOException {
+    try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   private static Thread loop(String name, AtomicBoolean running, Runnable step) {

@@ -198,9 +198,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
           options.conflatesInbound(type), options.conflatesOutbound(type));
       end = pipe.a();
       end.setOwner(this);
+      if (h.peer() != null) end.peer().setRoutingId(h.peer().routingId()); // a raw peer has none: STREAM names it
       applyPeer(end.peer(), h.peer());
       socket.attach(end.peer(), ctx.getSelf());
     } else {
+      // The socket already holds this pipe: its routing id is the one the pattern gave it (a
+      // CONNECT_ROUTING_ID, a generated one) and keeps across reconnects, as libzmq's does.
       applyPeer(end.peer(), h.peer());
     }
     engine.tell(new Engine.Attach(end));
@@ -210,7 +213,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
   private static void applyPeer(Pipe.End socketEnd, PeerInfo peer) {
     if (peer == null) return; // a raw peer tells nothing; STREAM names it itself
-    socketEnd.setRoutingId(peer.routingId());
     socketEnd.setMetadata(peer.properties() == null ? Map.of() : peer.properties());
     socketEnd.setLegacySubscriptions(peer.minorVersion() == 0);
   }

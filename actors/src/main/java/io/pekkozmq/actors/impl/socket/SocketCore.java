@@ -97,11 +97,20 @@ public final class SocketCore {
 
   // ---- control, from the socket actor -------------------------------------------------------
 
-  public void attach(Pipe.End end, boolean locallyInitiated) {
+  /**
+   * A pipe joins the socket; {@code connectRoutingId} (ROUTER) names it. {@code listener} hears the
+   * pipe's activations; it is set under the lock, so an activation racing the attach waits for it
+   * instead of finding the pipe unknown (and one found unknown is never lost: the pattern takes an
+   * attached pipe as readable and writable).
+   */
+  public void attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
     lock.lock();
     try {
       pipes.add(end);
+      end.setListener(listener);
+      patternOptions.connectRoutingId = connectRoutingId;
       pattern.attach(end, false, locallyInitiated);
+      patternOptions.connectRoutingId = null;
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -145,33 +154,72 @@ public final class SocketCore {
     pattern.pipeTerminated(end);
   }
 
+  /** The pipe has messages again; called by the socket actor or, for network pipes, on the engine's I/O thread. */
   public void readActivated(Pipe.End end) {
     lock.lock();
     try {
-      if (!pipes.contains(end)) return;
-      if (end.peerClosedAndDrained()) {
-        removeLocked(end);
-      } else {
-        if (end.takeHiccup()) pattern.hiccuped(end);
-        pattern.readActivated(end);
-      }
-      changed.signalAll();
+      if (!readActivatedLocked(end)) return;
     } finally {
       lock.unlock();
     }
     notifyWatchers();
   }
 
-  public void writeActivated(Pipe.End end) {
-    lock.lock();
+  /**
+   * As {@link #readActivated}, but only if the lock is free now and this thread does not hold it
+   * (an inproc writer holds its own socket's lock: waiting here could deadlock two sockets, and
+   * re-entering would act on a pattern in the middle of an operation). False if not applied.
+   */
+  public boolean tryReadActivated(Pipe.End end) {
+    if (lock.isHeldByCurrentThread() || !lock.tryLock()) return false;
     try {
-      if (!pipes.contains(end)) return;
-      pattern.writeActivated(end);
-      changed.signalAll();
+      if (!readActivatedLocked(end)) return true;
     } finally {
       lock.unlock();
     }
     notifyWatchers();
+    return true;
+  }
+
+  private boolean readActivatedLocked(Pipe.End end) {
+    if (!pipes.contains(end)) return false;
+    if (end.peerClosedAndDrained()) {
+      removeLocked(end);
+    } else {
+      if (end.takeHiccup()) pattern.hiccuped(end);
+      pattern.readActivated(end);
+    }
+    changed.signalAll();
+    return true;
+  }
+
+  public void writeActivated(Pipe.End end) {
+    lock.lock();
+    try {
+      if (!writeActivatedLocked(end)) return;
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /** As {@link #writeActivated} under the rules of {@link #tryReadActivated}. */
+  public boolean tryWriteActivated(Pipe.End end) {
+    if (lock.isHeldByCurrentThread() || !lock.tryLock()) return false;
+    try {
+      if (!writeActivatedLocked(end)) return true;
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+    return true;
+  }
+
+  private boolean writeActivatedLocked(Pipe.End end) {
+    if (!pipes.contains(end)) return false;
+    pattern.writeActivated(end);
+    changed.signalAll();
+    return true;
   }
 
   /** Closes the socket's side of every pipe; the peers deliver or drop what is queued. */
@@ -190,6 +238,7 @@ public final class SocketCore {
       return all;
     } finally {
       lock.unlock();
+      notifyWatchers(); // a poller or proxy watching this socket learns it is gone
     }
   }
 
@@ -352,13 +401,16 @@ public final class SocketCore {
     }
   }
 
-  /** Takes up to {@code max} whole messages that are ready now, without waiting. */
+  /**
+   * Takes up to {@code max} whole messages that are ready now, without waiting. A socket whose
+   * state allows no receive now (REP owing a reply, REQ before a request) has none ready.
+   */
   public int drain(List<Msg> into, int max) {
     lock.lock();
     try {
       int n = 0;
       while (n < max && !closed) {
-        Msg m = recvLocked();
+        Msg m = recvLocked(true);
         if (m == null) break;
         into.add(m);
         n++;
@@ -403,9 +455,14 @@ public final class SocketCore {
   }
 
   private Msg recvLocked() {
+    return recvLocked(false);
+  }
+
+  private Msg recvLocked(boolean efsmMeansNone) {
     Frame f = pattern.recv();
     if (f == null) {
       Errno err = pattern.lastError();
+      if (err == Errno.EFSM && efsmMeansNone) return null;
       if (err != null && err != Errno.EAGAIN) throw new ZmqException(err, "cannot receive on " + type + " socket");
       if (!draining.isEmpty()) reapDrained();
       return null;
