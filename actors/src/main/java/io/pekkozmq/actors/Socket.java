@@ -393,8 +393,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void connectNetwork(Endpoint ep) {
     IoThread io = zmq.chooseIoThread(options.affinity);
     Pipe.End sessionEnd = null;
-    byte[] connectRoutingId = type == SocketType.ROUTER ? takeConnectRoutingId() : null;
-    // A ROUTER peer named by CONNECT_ROUTING_ID is routable from the connect on, as in libzmq.
+    byte[] connectRoutingId = type == SocketType.ROUTER || type == SocketType.STREAM ? takeConnectRoutingId() : null;
+    // A ROUTER or STREAM peer named by CONNECT_ROUTING_ID is routable from the connect on, as in libzmq.
     boolean upFront = !options.immediate && (!needsPeerIdentityFirst() || connectRoutingId != null);
     Pipe pipe = null;
     if (upFront) {
@@ -503,7 +503,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         po.routingId = options.routingId;
         po.immediate = options.immediate;
         po.conflate = options.conflate;
-        if (s.option() == ZmqOption.CONNECT_ROUTING_ID) po.connectRoutingId = options.connectRoutingId; // for the next connect
       });
       core.setTimeouts(options.sndTimeo, options.rcvTimeo);
       reply(s.replyTo(), new Done());

@@ -458,8 +458,6 @@ class ReqRepSpecTest {
       router.setOption(ZmqOption.ROUTER_MANDATORY, true);
       dealer.setOption(ZmqOption.ROUTING_ID, b("known"));
       dealer.connect(router.bind(ANY));
-      assertEquals(Errno.EHOSTUNREACH, errnoOf(() -> router.send(Msg.ofStrings("known", "too early"))),
-          "a bound ROUTER knows a peer only after its handshake");
       dealer.send("hello");
       assertEquals("known", router.recv(WAIT).first().text());
       assertEquals(Errno.EHOSTUNREACH, errnoOf(() -> router.send(Msg.ofStrings("unknown", "x"))));
@@ -601,7 +599,7 @@ class ReqRepSpecTest {
       }
       try (ZSocket second = socket(SocketType.DEALER)) {
         second.bind(ep);
-        second.send("b");
+        assertTrue(second.send(Msg.ofStrings("b"), WAIT), "the ROUTER never reconnected to the new DEALER");
         Msg m = router.recv(WAIT);
         assertArrayEquals(id, m.frame(0).toByteArray(), "libzmq assumes a reconnecting peer keeps its id");
         assertEquals("b", m.frame(1).text());

@@ -57,6 +57,8 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
   private final Set<ActorRef<Session.Command>> sessions = new HashSet<>();
   private SelectionKey key;
   private boolean terminating;
+  /** The identity (device, inode) of the ipc socket file this listener made, if any. */
+  private final Object ipcFile;
 
   private Listener(ActorContext<Command> ctx, IoThread io, ServerSocketChannel server, Endpoint endpoint, String boundUri,
       long listenerId, boolean tempIpcDir, SocketType type, SocketOptions options, Session.SocketLink socket,
@@ -75,6 +77,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
     this.events = events;
     this.chooser = chooser;
     this.listenerId = listenerId;
+    this.ipcFile = endpoint.transport() == Endpoint.Transport.IPC ? fileKey(ipcPath()) : null;
     io.loop().adjustLoad(1);
     try {
       server.configureBlocking(false);
@@ -175,7 +178,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
     }
     closeQuietly(server);
     if (endpoint.transport() == Endpoint.Transport.IPC) {
-      Path file = Path.of(boundUri.substring("ipc://".length()));
+      Path file = ipcPath();
       if (tempIpcDir) {
         // libzmq's ipc listener: removing the file and directory it made for ipc://* may fail
         // (someone removed them first); that is the one CLOSE_FAILED, carrying the errno
@@ -189,7 +192,8 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
           events.emit(EventType.CLOSE_FAILED, 1 /* EPERM */, boundUri, "");
           return;
         }
-      } else {
+      } else if (ipcFile != null && ipcFile.equals(fileKey(file))) {
+        // only our own file: a socket that has bound the same path since then keeps its file
         try {
           Files.deleteIfExists(file);
         } catch (IOException ignored) {
@@ -198,6 +202,19 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
       }
     }
     events.emit(EventType.CLOSED, listenerId, boundUri, "");
+  }
+
+  private Path ipcPath() {
+    return Path.of(boundUri.substring("ipc://".length()));
+  }
+
+  private static Object fileKey(Path file) {
+    try {
+      return Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+          java.nio.file.LinkOption.NOFOLLOW_LINKS).fileKey();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   private static void closeQuietly(java.nio.channels.Channel ch) {
