@@ -2,10 +2,13 @@ package io.pekkozmq.actors;
 
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.zeromq.ZMQ;
@@ -24,34 +27,58 @@ final class JeromqConnect {
 
   static ZMQ.Socket connect(ZContext ctx, org.zeromq.ZContext jeromq, ZSocket ours, String endpoint,
       Supplier<ZMQ.Socket> open) throws InterruptedException {
-    LinkedBlockingQueue<SocketEvent> events = new LinkedBlockingQueue<>();
-    var monitor = ctx.system().systemActorOf(Behaviors.<SocketEvent>receiveMessage(e -> {
-      if (e.type() == EventType.MONITOR_STOPPED) return Behaviors.stopped();
-      events.add(e);
-      return Behaviors.same();
-    }), "jeromq-connect-" + UUID.randomUUID(), Props.empty());
-    ours.monitor(monitor, EventType.ACCEPTED.value() | EventType.HANDSHAKE_SUCCEEDED.value()
-        | EventType.DISCONNECTED.value());
+    return connect(ctx, jeromq, List.of(ours), List.of(endpoint), open);
+  }
+
+  /** One JeroMQ socket connected to {@code endpoints.get(k)} of {@code ours.get(k)}, for every k. */
+  static ZMQ.Socket connect(ZContext ctx, org.zeromq.ZContext jeromq, List<ZSocket> ours, List<String> endpoints,
+      Supplier<ZMQ.Socket> open) throws InterruptedException {
+    List<LinkedBlockingQueue<SocketEvent>> events = new ArrayList<>();
+    List<ActorRef<SocketEvent>> monitors = new ArrayList<>();
+    for (ZSocket s : ours) {
+      LinkedBlockingQueue<SocketEvent> q = new LinkedBlockingQueue<>();
+      ActorRef<SocketEvent> m = ctx.system().systemActorOf(Behaviors.<SocketEvent>receiveMessage(e -> {
+        if (e.type() == EventType.MONITOR_STOPPED) return Behaviors.stopped();
+        q.add(e);
+        return Behaviors.same();
+      }), "jeromq-connect-" + UUID.randomUUID(), Props.empty());
+      s.monitor(m, EventType.ACCEPTED.value() | EventType.HANDSHAKE_SUCCEEDED.value()
+          | EventType.DISCONNECTED.value());
+      events.add(q);
+      monitors.add(m);
+    }
     try {
       for (int attempt = 1; attempt <= 5; attempt++) {
         ZMQ.Socket peer = open.get();
-        peer.connect(endpoint);
-        String remote = null;
+        for (String e : endpoints) peer.connect(e);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (true) {
-          long left = deadline - System.nanoTime();
-          SocketEvent e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
-          if (e == null) break;
-          if (e.type() == EventType.ACCEPTED && remote == null) remote = e.remoteEndpoint();
-          if (e.type() == EventType.HANDSHAKE_SUCCEEDED && e.remoteEndpoint().equals(remote)) return peer;
+        String[] remotes = new String[ours.size()];
+        boolean all = true;
+        for (int k = 0; k < ours.size(); k++) {
+          if (!handshook(events.get(k), remotes, k, deadline)) all = false;
         }
+        if (all) return peer;
         peer.setLinger(0);
         jeromq.destroySocket(peer);
-        if (remote != null) awaitDisconnect(events, remote, endpoint);
+        for (int k = 0; k < ours.size(); k++) {
+          if (remotes[k] != null) awaitDisconnect(events.get(k), remotes[k], endpoints.get(k));
+        }
       }
-      throw new AssertionError("JeroMQ never completed a handshake with " + endpoint + " in 5 connects");
+      throw new AssertionError("JeroMQ never completed its handshakes with " + endpoints + " in 5 connects");
     } finally {
-      ours.actor().tell(new Socket.Unmonitor(monitor));
+      for (int k = 0; k < ours.size(); k++) ours.get(k).actor().tell(new Socket.Unmonitor(monitors.get(k)));
+    }
+  }
+
+  /** Waits for this attempt's connection (its ACCEPTED names it) to complete its handshake. */
+  private static boolean handshook(LinkedBlockingQueue<SocketEvent> events, String[] remotes, int k, long deadline)
+      throws InterruptedException {
+    while (true) {
+      long left = deadline - System.nanoTime();
+      SocketEvent e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+      if (e == null) return false;
+      if (e.type() == EventType.ACCEPTED && remotes[k] == null) remotes[k] = e.remoteEndpoint();
+      if (e.type() == EventType.HANDSHAKE_SUCCEEDED && e.remoteEndpoint().equals(remotes[k])) return true;
     }
   }
 

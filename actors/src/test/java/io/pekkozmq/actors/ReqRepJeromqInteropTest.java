@@ -70,7 +70,7 @@ class ReqRepJeromqInteropTest {
     if (weBind) {
       List<String> eps = new ArrayList<>();
       for (ZSocket s : ours) eps.add(s.bind(ANY));
-      return JeromqPeers.connect(ctx, jeromq, ours, eps, open);
+      return JeromqConnect.connect(ctx, jeromq, ours, eps, open);
     }
     ZMQ.Socket peer = open.get();
     String ep = "tcp://127.0.0.1:" + peer.bindToRandomPort("tcp://127.0.0.1");
@@ -165,7 +165,7 @@ class ReqRepJeromqInteropTest {
         if (weBind) {
           String ep = router.bind(ANY);
           for (int k = 0; k < PEERS; k++) {
-            dealers.add(JeromqPeers.connect(ctx, jeromq, List.of(router), List.of(ep), () -> open(org.zeromq.SocketType.DEALER)));
+            dealers.add(JeromqConnect.connect(ctx, jeromq, List.of(router), List.of(ep), () -> open(org.zeromq.SocketType.DEALER)));
           }
         } else {
           for (int k = 0; k < PEERS; k++) {
