@@ -41,6 +41,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * batch the engine moves) turns an armed flag into one async callback. Arm first, look second, so a
  * change between the two is never missed; a spare wake-up costs one callback and is harmless.
  * Nothing here runs per message except a trySend or a slot of a drained batch.
+ *
+ * <p>Ending: every stage ends itself ({@code completeStage} or a failure) once what it holds is in
+ * the socket. Pekko would otherwise stop a stage as soon as all its ports are closed, e.g. a sink
+ * whose upstream completed while the message in its hand still waited for room below SNDHWM, and
+ * that message would be lost; so stages keep going past that point.
  */
 abstract class SocketStageLogic extends GraphStageLogic {
   protected final String stageName;
@@ -97,6 +102,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
 
   @Override
   public void preStart() {
+    setKeepGoing(true); // see the class comment: the stage, not its closed ports, decides when it is done
     try {
       openSocket();
     } catch (RuntimeException e) { // e.g. ETERM: the context is terminated
