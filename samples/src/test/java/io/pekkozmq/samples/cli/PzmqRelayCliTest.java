@@ -78,11 +78,15 @@ class PzmqRelayCliTest {
   /** argv: count. PUSH binds a random port, prints it, sends count two-frame messages. */
   private static final String PY_PUSH = """
       import sys, zmq
-      s = zmq.Context().socket(zmq.PUSH)
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.PUSH)
       print('port', s.bind_to_random_port('tcp://127.0.0.1'), flush=True)
       for i in range(int(sys.argv[1])):
           s.send_multipart([b'%d' % i, b'x' * (i % 50)])
       s.close(linger=20000)
+      # pyzmq does not terminate a context at interpreter exit, and exit drops what it still
+      # queues: only term() makes close's linger wait for delivery
+      ctx.term()
       """;
 
   /** argv: endpoint, count, size. PULL connects and checks count messages in order. */
@@ -130,7 +134,8 @@ class PzmqRelayCliTest {
       import sys, zmq
       from zmq.utils.monitor import recv_monitor_message
       ep, hwm, size, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-      s = zmq.Context().socket(zmq.PUSH)
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.PUSH)
       s.setsockopt(zmq.SNDHWM, hwm)
       mon = s.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
       mon.setsockopt(zmq.RCVTIMEO, 60000)
@@ -153,7 +158,11 @@ class PzmqRelayCliTest {
           s.send(msg(sent))
           sent += 1
       print("SENT %d" % sent, flush=True)
+      mon.close()
       s.close(linger=20000)
+      # pyzmq does not terminate a context at interpreter exit, and exit drops what it still
+      # queues (up to SNDHWM messages): only term() makes close's linger wait for delivery
+      ctx.term()
       """;
 
   @Test
