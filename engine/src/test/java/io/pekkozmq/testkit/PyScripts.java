@@ -42,7 +42,8 @@ public final class PyScripts {
       import sys, zmq
       from zmq.utils.monitor import recv_monitor_message
       ep, hwm, size, total = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-      s = zmq.Context().socket(zmq.PUSH)
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.PUSH)
       s.setsockopt(zmq.SNDHWM, hwm)
       mon = s.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED)
       mon.setsockopt(zmq.RCVTIMEO, 60000)
@@ -65,7 +66,11 @@ public final class PyScripts {
           s.send(msg(sent))
           sent += 1
       print("SENT %d" % sent, flush=True)
+      mon.close()
       s.close(linger=20000)
+      # pyzmq does not terminate a context at interpreter exit, and exit drops what it still
+      # queues (up to SNDHWM messages): only term() makes close's linger wait for delivery
+      ctx.term()
       """;
 
   private PyScripts() {}

@@ -131,12 +131,16 @@ class PzmqCliTest {
 
   private static final String PY_PUSH = """
       import sys, zmq
-      s = zmq.Context().socket(zmq.PUSH)
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.PUSH)
       port = s.bind_to_random_port('tcp://127.0.0.1')
       print('port', port)
       for m in sys.argv[1:]:
           s.send_multipart([f.encode() for f in m.split('|')])
       s.close(linger=10000)
+      # pyzmq does not terminate a context at interpreter exit, and exit drops what it still
+      # queues: only term() makes close's linger wait for delivery
+      ctx.term()
       """;
 
   private static final String PY_REQ = """
@@ -150,12 +154,16 @@ class PzmqCliTest {
 
   private static final String PY_REP_UPPER = """
       import sys, zmq
-      s = zmq.Context().socket(zmq.REP)
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.REP)
       port = s.bind_to_random_port('tcp://127.0.0.1')
       print('port', port)
       for _ in range(int(sys.argv[1])):
           s.send_string(s.recv_string().upper())
       s.close(linger=5000)
+      # pyzmq does not terminate a context at interpreter exit, and exit drops what it still
+      # queues: only term() makes close's linger wait for delivery
+      ctx.term()
       """;
 
   private static String port(PyPeer py) {

@@ -75,11 +75,15 @@ class PzmqRelayCliTest {
   /** argv: count. PUSH binds a random port, prints it, sends count two-frame messages. */
   private static final String PY_PUSH = """
       import sys, zmq
-      s = zmq.Context().socket(zmq.PUSH)
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.PUSH)
       print('port', s.bind_to_random_port('tcp://127.0.0.1'), flush=True)
       for i in range(int(sys.argv[1])):
           s.send_multipart([b'%d' % i, b'x' * (i % 50)])
       s.close(linger=20000)
+      # pyzmq does not terminate a context at interpreter exit, and exit drops what it still
+      # queues: only term() makes close's linger wait for delivery
+      ctx.term()
       """;
 
   /** argv: endpoint, count, size. PULL connects and checks count messages in order. */

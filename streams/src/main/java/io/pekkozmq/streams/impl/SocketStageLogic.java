@@ -18,16 +18,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.japi.function.Function;
 import org.apache.pekko.stream.Inlet;
 import org.apache.pekko.stream.Outlet;
 import org.apache.pekko.stream.Shape;
+import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.stage.AbstractInHandler;
 import org.apache.pekko.stream.stage.AsyncCallback;
@@ -44,6 +47,11 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
  * batch the engine moves) turns an armed flag into one async callback. Arm first, look second, so a
  * change between the two is never missed; a spare wake-up costs one callback and is harmless.
  * Nothing here runs per message except a trySend or a slot of a drained batch.
+ *
+ * <p>Ending: every stage ends itself ({@code completeStage} or a failure) once what it holds is in
+ * the socket. Pekko would otherwise stop a stage as soon as all its ports are closed, e.g. a sink
+ * whose upstream completed while the message in its hand still waited for room below SNDHWM, and
+ * that message would be lost; so stages keep going past that point.
  */
 abstract class SocketStageLogic extends GraphStageLogic {
   protected final String stageName;
@@ -102,6 +110,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
 
   @Override
   public void preStart() {
+    setKeepGoing(true); // see the class comment: the stage, not its closed ports, decides when it is done
     try {
       openSocket();
     } catch (RuntimeException e) { // e.g. ETERM: the context is terminated
@@ -262,10 +271,13 @@ abstract class SocketStageLogic extends GraphStageLogic {
     core = socket.core();
     control.setCore(core);
     core.addWatcher(watcher);
-    // the monitor is subscribed before any bind or connect, so no event of this socket is missed
-    EventSource.create(socket, EventType.ALL_V2, settings.eventBuffer())
-        .runWith(Sink.foreach(control::publish), materializer())
-        .whenComplete((d, e) -> control.eventsDone());
+    // the monitor is subscribed before any bind or connect, so no event of this socket is missed:
+    // its stream starts on its own, so the commands below wait until its subscription is sent
+    Pair<CompletionStage<Done>, CompletionStage<Done>> monitor = EventSource
+        .create(socket, EventType.ALL_V2, settings.eventBuffer())
+        .toMat(Sink.foreach(control::publish), Keep.both())
+        .run(materializer());
+    monitor.second().whenComplete((d, e) -> control.eventsDone());
     AsyncCallback<Done> gone = createAsyncCallback(d -> {
       if (!closingSocket) {
         fail(new ZmqException(Errno.ETERM, stageName + ": its " + core.type() + " socket was closed (context terminated?)"));
@@ -273,7 +285,15 @@ abstract class SocketStageLogic extends GraphStageLogic {
     });
     socket.whenClosed().thenRun(() -> gone.invoke(Done.getInstance()));
 
-    // One socket actor takes these in order: options first, then subscriptions, binds and connects.
+    AsyncCallback<Pair<List<String>, List<CompletableFuture<Socket.Reply>>>> opened =
+        createAsyncCallback(p -> onOpened(p.first(), p.second()));
+    // a failed monitor stream must not keep the socket from opening: send the commands either way
+    monitor.first().whenComplete((d, e) -> sendCommands(system, zmq, opened));
+  }
+
+  /** One socket actor takes these in order: options first, then subscriptions, binds and connects. */
+  private void sendCommands(ActorSystem<?> system, ZeroMQ zmq,
+      AsyncCallback<Pair<List<String>, List<CompletableFuture<Socket.Reply>>>> opened) {
     Duration timeout = zmq.settings().commandTimeout();
     List<String> what = new ArrayList<>();
     List<CompletableFuture<Socket.Reply>> replies = new ArrayList<>();
@@ -297,9 +317,8 @@ abstract class SocketStageLogic extends GraphStageLogic {
       what.add("connect to " + ep);
       replies.add(ask(system, timeout, to -> new Socket.Connect(ep, to)));
     }
-    AsyncCallback<Done> opened = createAsyncCallback(d -> onOpened(what, replies));
     CompletableFuture.allOf(replies.toArray(new CompletableFuture[0]))
-        .whenComplete((v, e) -> opened.invoke(Done.getInstance()));
+        .whenComplete((v, e) -> opened.invoke(Pair.create(what, replies)));
   }
 
   private void onOpened(List<String> what, List<CompletableFuture<Socket.Reply>> replies) {
