@@ -57,7 +57,10 @@ final class JeromqConnect {
         for (int k = 0; k < ours.size(); k++) {
           if (!handshook(events.get(k), remotes, k, deadline)) all = false;
         }
-        if (all) return peer;
+        if (all) {
+          if (attempt > 1) awaitOnePipeEach(ours, endpoints);
+          return peer;
+        }
         peer.setLinger(0);
         jeromq.destroySocket(peer);
         for (int k = 0; k < ours.size(); k++) {
@@ -79,6 +82,22 @@ final class JeromqConnect {
       if (e == null) return false;
       if (e.type() == EventType.ACCEPTED && remotes[k] == null) remotes[k] = e.remoteEndpoint();
       if (e.type() == EventType.HANDSHAKE_SUCCEEDED && e.remoteEndpoint().equals(remotes[k])) return true;
+    }
+  }
+
+  /**
+   * A replaced socket's DISCONNECTED is reported as it happens; the socket drops that pipe a moment
+   * later. Until it has, a message could still be balanced onto the dead pipe: wait for one pipe.
+   */
+  private static void awaitOnePipeEach(List<ZSocket> ours, List<String> endpoints) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    for (ZSocket s : ours) {
+      while (s.core().pipesSnapshot().size() > 1) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("a replaced JeroMQ socket's pipe stayed in " + s.type() + " at " + endpoints);
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
     }
   }
 

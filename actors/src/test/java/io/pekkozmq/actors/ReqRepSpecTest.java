@@ -588,15 +588,15 @@ class ReqRepSpecTest {
     try (ZSocket router = socket(SocketType.ROUTER)) {
       router.setOption(ZmqOption.RECONNECT_IVL, 20);
       byte[] id;
-      try (ZSocket first = socket(SocketType.DEALER)) {
-        first.bind(ep);
-        router.connect(ep);
-        first.send("a");
-        Msg m = router.recv(WAIT);
-        assertEquals("a", m.frame(1).text());
-        id = m.frame(0).toByteArray();
-        assertEquals(5, id.length);
-      }
+      ZSocket first = socket(SocketType.DEALER);
+      first.bind(ep);
+      router.connect(ep);
+      first.send("a");
+      Msg m1 = router.recv(WAIT);
+      assertEquals("a", m1.frame(1).text());
+      id = m1.frame(0).toByteArray();
+      assertEquals(5, id.length);
+      assertTrue(first.closeAndWait(WAIT), "the first peer closes (and frees its path) before the second binds");
       try (ZSocket second = socket(SocketType.DEALER)) {
         second.bind(ep);
         assertTrue(second.send(Msg.ofStrings("b"), WAIT), "the ROUTER never reconnected to the new DEALER");
