@@ -65,6 +65,7 @@ class ReqRepSpecTest {
   private ZSocket socket(SocketType type) {
     ZSocket s = ctx.socket(type);
     s.setOption(ZmqOption.LINGER, 0);
+    s.setOption(ZmqOption.SNDTIMEO, (int) WAIT.toMillis()); // a stuck test fails instead of hanging
     return s;
   }
 
@@ -590,15 +591,16 @@ class ReqRepSpecTest {
     try (ZSocket router = socket(SocketType.ROUTER)) {
       router.setOption(ZmqOption.RECONNECT_IVL, 20);
       byte[] id;
-      try (ZSocket first = socket(SocketType.DEALER)) {
-        first.bind(ep);
-        router.connect(ep);
-        first.send("a");
-        Msg m = router.recv(WAIT);
-        assertEquals("a", m.frame(1).text());
-        id = m.frame(0).toByteArray();
-        assertEquals(5, id.length);
-      }
+      ZSocket first = socket(SocketType.DEALER);
+      first.bind(ep);
+      router.connect(ep);
+      first.send("a");
+      Msg a = router.recv(WAIT);
+      assertEquals("a", a.frame(1).text());
+      id = a.frame(0).toByteArray();
+      assertEquals(5, id.length);
+      // closing unlinks the ipc path: let that happen before the second peer binds it
+      assertTrue(first.closeAndWait(WAIT));
       try (ZSocket second = socket(SocketType.DEALER)) {
         second.bind(ep);
         second.send("b");
