@@ -65,6 +65,7 @@ class ReqRepSpecTest {
   private ZSocket socket(SocketType type) {
     ZSocket s = ctx.socket(type);
     s.setOption(ZmqOption.LINGER, 0);
+    s.setOption(ZmqOption.SNDTIMEO, (int) WAIT.toMillis()); // a stuck test fails instead of hanging
     return s;
   }
 

@@ -166,12 +166,16 @@ public class RouterPattern extends Pattern {
         if (out != null) {
           currentOut = out.pipe;
           if (!currentOut.checkWrite()) {
+            // The reader may have made room since: then write after all. Only a pipe still without
+            // room (EAGAIN) or one that is closing (EHOSTUNREACH) is refused.
             boolean full = !currentOut.checkHwm();
-            out.active = false;
-            currentOut = null;
-            if (mandatory()) {
-              moreOut = false;
-              return fail(full ? Errno.EAGAIN : Errno.EHOSTUNREACH);
+            if (full || !currentOut.checkWrite()) {
+              out.active = false;
+              currentOut = null;
+              if (mandatory()) {
+                moreOut = false;
+                return fail(full ? Errno.EAGAIN : Errno.EHOSTUNREACH);
+              }
             }
           }
         } else if (mandatory()) {
