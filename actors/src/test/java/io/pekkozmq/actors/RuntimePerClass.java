@@ -9,21 +9,22 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Base of the tests that share one runtime for the whole class: {@code zmq} on an ActorTestKit's
- * system, terminated (and the kit shut down) after the last test.
+ * system, terminated (and the kit shut down) after the last test. Public: the monitor module's tests
+ * extend it too (through the actors test-jar).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class RuntimePerClass {
+public abstract class RuntimePerClass {
   protected ActorTestKit testKit;
   protected ZeroMQ zmq;
 
   @BeforeAll
-  void startRuntime() {
+  public void startRuntime() {
     testKit = ActorTestKit.create();
     zmq = ZeroMQ.get(testKit.system());
   }
 
   @AfterAll
-  void stopRuntime() {
+  public void stopRuntime() {
     if (zmq != null) zmq.terminate();
     if (testKit != null) testKit.shutdownTestKit();
   }

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.actors.RuntimePerClass;
 import io.pekkozmq.actors.ZSocket;
-import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.SocketType;
@@ -25,13 +25,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -47,30 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </ul>
  * PIPES_STATS has its own test ({@link PipesStatsTest}).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class EventScenarioTest {
+class EventScenarioTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
-
-  @BeforeAll
-  void start() {
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    testKit.shutdownTestKit();
-  }
-
-  private TestProbe<SocketEvent> monitor(ZSocket s) {
-    TestProbe<SocketEvent> probe = testKit.createTestProbe(SocketEvent.class);
-    s.monitor(probe.ref(), EventType.ALL_V1);
-    return probe;
-  }
-
   private static SocketEvent next(TestProbe<SocketEvent> p, EventType expected) {
     SocketEvent e = p.receiveMessage(WAIT);
     assertEquals(expected, e.type(), "expected " + expected + ", got " + e.toLine());

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.pekkozmq.actors.RuntimePerClass;
 import io.pekkozmq.actors.ZSocket;
-import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.SocketType;
@@ -19,12 +19,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * libzmq's zmq_socket_monitor_pipes_stats: one PIPES_STATS event per peer, carrying the messages
@@ -32,24 +28,8 @@ import org.junit.jupiter.api.TestInstance;
  * EAGAIN without peers. (pyzmq's libzmq is built without the draft API, so these semantics come
  * from libzmq's socket_base_t::query_pipes_stats, not from a run.)
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PipesStatsTest {
+class PipesStatsTest extends RuntimePerClass {
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private ActorTestKit testKit;
-  private ZeroMQ zmq;
-
-  @BeforeAll
-  void start() {
-    testKit = ActorTestKit.create();
-    zmq = ZeroMQ.get(testKit.system());
-  }
-
-  @AfterAll
-  void stop() {
-    zmq.terminate();
-    testKit.shutdownTestKit();
-  }
-
   private TestProbe<SocketEvent> statsProbe(ZSocket s) {
     TestProbe<SocketEvent> p = testKit.createTestProbe();
     s.monitor(p.ref(), EventType.PIPES_STATS.value());
