@@ -128,7 +128,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   // ---- internal -----------------------------------------------------------------------------
 
-  private record AttachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated) implements Command {}
+  /** A session or an inproc connect has put a pipe into the core: the actor's bookkeeping follows. */
+  private record PipeAttached(Pipe.End end, ActorRef<Session.Command> session) implements Command {}
 
   private record DetachPipe(Pipe.End end) implements Command {}
 
@@ -147,9 +148,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Command {}
 
-  /** From the context: an inproc peer connected to (or bound for) this socket. */
-  public record InprocAttach(Pipe.End end) implements Command {}
-
   private enum LingerExpired implements Command { INSTANCE }
 
   private record PendingSend(Msg msg, ActorRef<Reply> replyTo) {}
@@ -166,7 +164,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final MonitorHub monitors;
   private final EventSink bindEvents;
   private final EventSink connectEvents;
-  private final Session.SocketLink link;
+  private final SessionBinder link;
+  private final Inproc.Binder inprocBinder;
   /**
    * For inproc pipes: their writer may hold its own socket's lock, so an activation is applied here
    * only if this core's lock is free at once; otherwise it goes through this actor.
@@ -180,6 +179,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final Pipe.Listener networkPipeListener;
   private volatile boolean receiving;
   private volatile boolean sendsPending;
+  /** Set when close begins; read by sessions on their I/O threads. */
+  private volatile boolean closing;
+  /** Messages that sessions could not deliver before LINGER ran out (added on their threads). */
+  private final java.util.concurrent.atomic.AtomicLong undelivered = new java.util.concurrent.atomic.AtomicLong();
+  /** The linger timer stopped the socket while children were still delivering. */
+  private boolean lingerCut;
 
   private final Map<String, ActorRef<Listener.Command>> listeners = new LinkedHashMap<>();
   private final Map<String, List<ActorRef<Session.Command>>> connections = new HashMap<>();
@@ -190,7 +195,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private ActorRef<Delivery> subscriber;
   private long demand;
-  private boolean closing;
   private int childrenAlive;
 
   private Socket(ActorContext<Command> ctx, TimerScheduler<Command> timers, ZeroMQ zmq, SocketCore core,
@@ -208,16 +212,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.monitors = new MonitorHub(core.id(), monitorConfig.getLong("initial-demand"), monitorConfig.getInt("buffer"));
     this.bindEvents = monitors.sink(true);
     this.connectEvents = monitors.sink(false);
-    this.link = new Session.SocketLink() {
-      @Override
-      public void attach(Pipe.End socketEnd, ActorRef<Session.Command> session) {
-        me.tell(new AttachPipe(socketEnd, session, false));
-      }
-
-      @Override
-      public void detach(Pipe.End socketEnd) {
-        me.tell(new DetachPipe(socketEnd));
-      }
+    this.link = new SessionBinder();
+    this.inprocBinder = end -> {
+      if (!adoptPipe(end, null, false, null)) return false;
+      self.tell(new PipeAttached(end, null));
+      return true;
     };
     this.pipeListener = new Pipe.Listener() {
       @Override
@@ -275,8 +274,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(MonitorSubscriberGone.class, this::onMonitorSubscriberGone)
         .onMessage(RequestPipesStats.class, this::onRequestPipesStats)
         .onMessage(Close.class, this::onClose)
-        .onMessage(AttachPipe.class, this::onAttachPipe)
-        .onMessage(InprocAttach.class, a -> onAttachPipe(new AttachPipe(a.end(), null, false)))
+        .onMessage(PipeAttached.class, this::onPipeAttached)
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
@@ -289,7 +287,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
           return this;
         })
         .onMessage(TerminatePipe.class, this::onTerminatePipe)
-        .onMessageEquals(LingerExpired.INSTANCE, this::stopNow)
+        .onMessageEquals(LingerExpired.INSTANCE, () -> {
+          lingerCut = childrenAlive > 0;
+          return stopNow();
+        })
         .onSignal(Terminated.class, this::onChildStopped)
         .onSignal(PostStop.class, s -> onPostStop())
         .build();
@@ -314,7 +315,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   private String bindInproc(Endpoint ep) {
-    List<Pipe.End> pending = zmq.inproc().bind(ep.path(), self, type, options);
+    List<Pipe.End> pending = zmq.inproc().bind(ep.path(), inprocBinder, type, options);
     inprocBound.add(ep.path());
     for (Pipe.End end : pending) attachPipe(end, null, false, null);
     return ep.original();
@@ -385,7 +386,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   private void connectInproc(Endpoint ep) {
-    Pipe.End mine = zmq.inproc().connect(ep.path(), self, type, options);
+    Pipe.End mine = zmq.inproc().connect(ep.path(), type, options);
     inprocConnected.computeIfAbsent(ep.path(), k -> new ArrayList<>()).add(mine);
     attachPipe(mine, null, true, takeConnectRoutingId());
   }
@@ -432,7 +433,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Endpoint ep = Endpoint.parse(u.endpoint(), true);
       if (ep.transport() == Endpoint.Transport.INPROC) {
         if (!inprocBound.remove(ep.path())) throw notFound(u.endpoint());
-        zmq.inproc().unbind(ep.path(), self);
+        zmq.inproc().unbind(ep.path(), inprocBinder);
       } else {
         ActorRef<Listener.Command> l = listeners.remove(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
@@ -531,7 +532,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private Behavior<Command> onSend(Send s) {
     if (closing) {
-      reply(s.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket is closed")));
+      reply(s.replyTo(), new Failed(closedError()));
       return this;
     }
     if (!pendingSends.isEmpty()) {
@@ -599,23 +600,36 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   // ---- pipes --------------------------------------------------------------------------------
 
-  private Behavior<Command> onAttachPipe(AttachPipe a) {
-    if (closing) {
-      a.end().closeWrite();
-      return this;
+  /** Attaches a pipe from inside the actor (connect-side pipes made up front, inproc). */
+  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
+      byte[] connectRoutingId) {
+    if (adoptPipe(end, session, locallyInitiated, connectRoutingId)) {
+      if (session != null) pipeSessions.put(end, session);
+      flushPendingSends();
+      deliver();
+    } else {
+      end.closeWrite();
     }
-    attachPipe(a.end(), a.session(), a.locallyInitiated(), null);
-    return this;
   }
 
-  private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
+  /**
+   * Puts {@code end} into the core's pattern now, from any thread: the actor, a session's I/O
+   * thread, or an inproc peer's connect. False if the socket has closed (the core refuses under
+   * its lock, so a pipe is either closed by {@link SocketCore#close} or never taken). Callers
+   * off the actor then tell it {@link PipeAttached} for its bookkeeping.
+   */
+  private boolean adoptPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
       byte[] connectRoutingId) {
     // The pattern may call this under the data-plane lock, mid-operation: act later, in the actor.
     end.setTerminator(() -> self.tell(new TerminatePipe(end)));
-    if (session != null) pipeSessions.put(end, session);
-    core.attach(end, locallyInitiated, connectRoutingId, session != null ? networkPipeListener : pipeListener);
+    return core.attach(end, locallyInitiated, connectRoutingId, session != null ? networkPipeListener : pipeListener);
+  }
+
+  private Behavior<Command> onPipeAttached(PipeAttached a) {
+    if (a.session() != null && !closing) pipeSessions.put(a.end(), a.session());
     flushPendingSends();
     deliver();
+    return this;
   }
 
   private Behavior<Command> onDetachPipe(DetachPipe d) {
@@ -675,7 +689,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private Behavior<Command> onRequestPipesStats(RequestPipesStats r) {
     if (closing) {
-      reply(r.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket is closed")));
+      reply(r.replyTo(), new Failed(closedError()));
     } else if (!monitors.wants(EventType.PIPES_STATS)) {
       reply(r.replyTo(), new Failed(new ZmqException(Errno.EINVAL,
           "no monitor of this " + type + " socket asks for PIPES_STATS (subscribe with EventType.ALL_V2 or its bit)")));
@@ -714,10 +728,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     if (closing) return this;
     closing = true;
     for (PendingSend p : pendingSends) {
-      reply(p.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket closed before the message was queued")));
+      reply(p.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket " + core.id() + " closed before the message was queued")));
     }
     pendingSends.clear();
-    for (String name : inprocBound) zmq.inproc().unbind(name, self);
+    for (String name : inprocBound) zmq.inproc().unbind(name, inprocBinder);
     inprocBound.clear();
     core.close();
     int linger = options.linger;
@@ -744,16 +758,24 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onPostStop() {
     if (!core.isClosed()) {
       core.close();
-      for (String name : inprocBound) zmq.inproc().unbind(name, self);
+      for (String name : inprocBound) zmq.inproc().unbind(name, inprocBinder);
     }
     // children have stopped (and reported their last events) before this runs
     monitors.stop();
-    zmq.socketStopped(core);
+    // LINGER's verdict for closeAndWait: true when nothing queued at close was left behind
+    zmq.socketStopped(core, !lingerCut && undelivered.get() == 0);
     return this;
   }
 
   private void checkOpen() {
-    if (closing) throw new ZmqException(Errno.ETERM, type + " socket is closed");
+    if (closing) throw closedError();
+  }
+
+  /** libzmq's answer on a closed socket: ENOTSOCK (ETERM once the whole context is terminated). */
+  private ZmqException closedError() {
+    return zmq.isTerminated()
+        ? new ZmqException(Errno.ETERM, "the context of " + type + " socket " + core.id() + " is terminated")
+        : new ZmqException(Errno.ENOTSOCK, type + " socket " + core.id() + " is closed");
   }
 
   private static void reply(ActorRef<Reply> to, Reply r) {
@@ -765,6 +787,30 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       ch.close();
     } catch (IOException ignored) {
       // it never listened; nothing to report beyond the bind failure
+    }
+  }
+
+  /**
+   * The socket as its sessions see it. Every method runs on the calling session's I/O thread:
+   * {@link #attach} puts the pipe into the core there and then (so the event the engine emits
+   * next is never ahead of the pipe) and leaves the actor's bookkeeping to a message.
+   */
+  private final class SessionBinder implements Session.SocketLink {
+    @Override
+    public boolean attach(Pipe.End socketEnd, ActorRef<Session.Command> session) {
+      if (!adoptPipe(socketEnd, session, false, null)) return false;
+      self.tell(new PipeAttached(socketEnd, session));
+      return true;
+    }
+
+    @Override
+    public void detach(Pipe.End socketEnd) {
+      self.tell(new DetachPipe(socketEnd));
+    }
+
+    @Override
+    public void undelivered(long messages) {
+      if (closing) undelivered.addAndGet(messages);
     }
   }
 

@@ -25,6 +25,8 @@ public final class ZSocket implements AutoCloseable {
   private final ZeroMQ zmq;
   private final SocketCore core;
   private final ActorRef<Socket.Command> actor;
+  /** close() was called: control calls fail at once, as libzmq's do on a closed socket. */
+  private volatile boolean closeCalled;
 
   ZSocket(ZeroMQ zmq, SocketCore core, ActorRef<Socket.Command> actor) {
     this.zmq = zmq;
@@ -50,31 +52,31 @@ public final class ZSocket implements AutoCloseable {
 
   /** Binds and returns the resolved endpoint (e.g. the port chosen for {@code tcp://127.0.0.1:*}). */
   public String bind(String endpoint) {
-    Socket.Reply r = zmq.ask(actor, to -> new Socket.Bind(endpoint, to));
+    Socket.Reply r = ask(to -> new Socket.Bind(endpoint, to));
     if (r instanceof Socket.Bound b) return b.endpoint();
     throw failure(r);
   }
 
   public void connect(String endpoint) {
-    done(zmq.ask(actor, to -> new Socket.Connect(endpoint, to)));
+    done(ask(to -> new Socket.Connect(endpoint, to)));
   }
 
   public void unbind(String endpoint) {
-    done(zmq.ask(actor, to -> new Socket.Unbind(endpoint, to)));
+    done(ask(to -> new Socket.Unbind(endpoint, to)));
   }
 
   public void disconnect(String endpoint) {
-    done(zmq.ask(actor, to -> new Socket.Disconnect(endpoint, to)));
+    done(ask(to -> new Socket.Disconnect(endpoint, to)));
   }
 
   // ---- options ------------------------------------------------------------------------------
 
   public void setOption(ZmqOption option, Object value) {
-    done(zmq.ask(actor, to -> new Socket.SetOption(option, value, to)));
+    done(ask(to -> new Socket.SetOption(option, value, to)));
   }
 
   public Object getOption(ZmqOption option) {
-    Socket.Reply r = zmq.ask(actor, to -> new Socket.GetOption(option, to));
+    Socket.Reply r = ask(to -> new Socket.GetOption(option, to));
     if (r instanceof Socket.OptionValue v) return v.value();
     throw failure(r);
   }
@@ -111,7 +113,7 @@ public final class ZSocket implements AutoCloseable {
    * when no monitor asks for PIPES_STATS, EAGAIN when there are no peers.
    */
   public void requestPipesStats() {
-    done(zmq.ask(actor, Socket.RequestPipesStats::new));
+    done(ask(Socket.RequestPipesStats::new));
   }
 
   /** The context this socket belongs to. */
@@ -181,16 +183,22 @@ public final class ZSocket implements AutoCloseable {
   /** Closes at once; queued messages linger in the background as LINGER says. */
   @Override
   public void close() {
+    closeCalled = true;
     if (core.isClosed()) return;
     actor.tell(new Socket.Close(null));
   }
 
-  /** Closes and waits until the socket has finished lingering (at most {@code timeout}). */
+  /**
+   * Closes and waits until the socket has finished lingering (at most {@code timeout}). True when
+   * it closed in time and LINGER cut off nothing it was meant to deliver: every queued message
+   * was written to its connection or left in an inproc peer's pipe (LINGER 0 asks for queued
+   * messages to be dropped, and that counts as done). False when the wait timed out, or LINGER
+   * (or the context's max-termination) ran out with messages still queued.
+   */
   public boolean closeAndWait(Duration timeout) {
     close();
     try {
-      zmq.whenStopped(core).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
+      return zmq.whenStopped(core).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -201,7 +209,25 @@ public final class ZSocket implements AutoCloseable {
 
   /** Completes when the socket has closed and finished lingering (stream stages wait on this). */
   public CompletionStage<Void> whenClosed() {
-    return zmq.whenStopped(core).minimalCompletionStage();
+    return zmq.whenStopped(core).<Void>thenApply(delivered -> null).minimalCompletionStage();
+  }
+
+  /**
+   * A round trip to the socket actor, failing at once when there is nobody to answer: ETERM once
+   * the context is terminated, ENOTSOCK once the socket is closed (also if it closes while we wait).
+   */
+  private Socket.Reply ask(java.util.function.Function<ActorRef<Socket.Reply>, Socket.Command> make) {
+    if (zmq.isTerminated()) throw new ZmqException(Errno.ETERM, "the context of " + this + " is terminated");
+    if (closeCalled || core.isClosed() || zmq.whenStopped(core).isDone()) {
+      throw new ZmqException(Errno.ENOTSOCK, this + " is closed");
+    }
+    return zmq.ask(core, actor, make, this::toString);
+  }
+
+  /** The socket's type and id, e.g. {@code PUSH socket push-3}, as errors name it. */
+  @Override
+  public String toString() {
+    return type() + " socket " + core.id();
   }
 
   private static void done(Socket.Reply r) {

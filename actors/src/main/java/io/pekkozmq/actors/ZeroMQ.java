@@ -54,7 +54,8 @@ public final class ZeroMQ implements Extension {
   private final List<IoThread> ioThreads = new ArrayList<>();
   private final Inproc inproc = new Inproc();
   private final Map<SocketCore, ActorRef<Socket.Command>> sockets = new ConcurrentHashMap<>();
-  private final Map<SocketCore, CompletableFuture<Void>> stopped = new ConcurrentHashMap<>();
+  /** Per socket: completes when its actor has stopped, with whether everything queued was delivered. */
+  private final Map<SocketCore, CompletableFuture<Boolean>> stopped = new ConcurrentHashMap<>();
   private final AtomicLong socketIds = new AtomicLong();
   private volatile boolean terminated;
 
@@ -123,26 +124,32 @@ public final class ZeroMQ implements Extension {
     return inproc;
   }
 
-  void socketStopped(SocketCore core) {
+  void socketStopped(SocketCore core, boolean delivered) {
     sockets.remove(core);
-    CompletableFuture<Void> f = stopped.remove(core);
-    if (f != null) f.complete(null);
+    CompletableFuture<Boolean> f = stopped.remove(core);
+    if (f != null) f.complete(delivered);
   }
 
-  /** Completes when the socket's actor has stopped (after linger). */
-  CompletableFuture<Void> whenStopped(SocketCore core) {
-    CompletableFuture<Void> f = stopped.get(core);
-    return f == null ? CompletableFuture.completedFuture(null) : f;
+  /**
+   * Completes when the socket's actor has stopped (after linger): true if every message queued at
+   * close was delivered, false if LINGER (or max-termination) cut some off.
+   */
+  CompletableFuture<Boolean> whenStopped(SocketCore core) {
+    CompletableFuture<Boolean> f = stopped.get(core);
+    return f == null ? CompletableFuture.completedFuture(true) : f;
   }
 
   /**
    * Closes every socket (honouring LINGER) and waits for them, but never longer than
    * {@code pekko-zmq.max-termination}: sockets still lingering then are stopped. Never hangs.
+   *
+   * @return true when every socket finished lingering in time with all its queued messages
+   *     delivered; false when LINGER or max-termination cut some off
    */
-  public void terminate() {
+  public boolean terminate() {
     terminated = true;
     long deadline = System.nanoTime() + settings.maxTermination().toNanos();
-    List<CompletableFuture<Void>> waits = new ArrayList<>();
+    List<CompletableFuture<Boolean>> waits = new ArrayList<>();
     for (Map.Entry<SocketCore, ActorRef<Socket.Command>> e : sockets.entrySet()) {
       waits.add(whenStopped(e.getKey()));
       e.getValue().tell(new Socket.Close(null));
@@ -153,26 +160,39 @@ public final class ZeroMQ implements Extension {
     } catch (Exception timedOutOrInterrupted) {
       // max-termination reached: whatever still lingers is dropped when the system stops
       if (timedOutOrInterrupted instanceof InterruptedException) Thread.currentThread().interrupt();
+      return false;
     }
+    return waits.stream().allMatch(w -> w.getNow(false));
   }
 
   public boolean isTerminated() {
     return terminated;
   }
 
-  /** Asks a socket actor and waits (facade use only: never from inside an actor). */
-  <R> R ask(ActorRef<Socket.Command> socket, java.util.function.Function<ActorRef<Socket.Reply>, Socket.Command> make) {
+  /**
+   * Asks a socket actor and waits (facade use only: never from inside an actor). A socket that
+   * stops before answering fails the call at once (ENOTSOCK, or ETERM if the context is
+   * terminated) instead of after the command timeout.
+   */
+  Socket.Reply ask(SocketCore core, ActorRef<Socket.Command> socket,
+      java.util.function.Function<ActorRef<Socket.Reply>, Socket.Command> make, java.util.function.Supplier<String> name) {
+    CompletableFuture<Socket.Reply> answer = AskPattern.<Socket.Command, Socket.Reply>ask(
+        socket, make::apply, settings.commandTimeout(), system.scheduler()).toCompletableFuture();
+    CompletableFuture<Socket.Reply> gone = whenStopped(core).thenApply(delivered -> null);
     try {
-      @SuppressWarnings("unchecked")
-      R r = (R) AskPattern.<Socket.Command, Socket.Reply>ask(socket, make::apply, settings.commandTimeout(), system.scheduler())
-          .toCompletableFuture().get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-      return r;
+      Socket.Reply r = answer.applyToEither(gone, x -> x)
+          .get(settings.commandTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+      if (r == null && answer.isDone() && !answer.isCompletedExceptionally()) r = answer.getNow(null);
+      if (r != null) return r;
+      throw terminated ? new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.ETERM,
+          "the context of " + name.get() + " is terminated")
+          : new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.ENOTSOCK, name.get() + " is closed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.EINTR, "interrupted while waiting for the socket");
-    } catch (Exception e) {
+      throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.EINTR, "interrupted while waiting for " + name.get());
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.ETERM,
-          "the socket did not answer within " + settings.commandTimeout() + " (closed or context terminated)", e);
+          name.get() + " did not answer within " + settings.commandTimeout(), e);
     }
   }
 }

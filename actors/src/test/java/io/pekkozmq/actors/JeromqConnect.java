@@ -47,6 +47,9 @@ final class JeromqConnect {
       events.add(q);
       monitors.add(m);
     }
+    // sockets already connected to ours (earlier calls for the same ROUTER, say) keep their pipes
+    int[] before = new int[ours.size()];
+    for (int k = 0; k < ours.size(); k++) before[k] = ours.get(k).core().pipesSnapshot().size();
     try {
       for (int attempt = 1; attempt <= 5; attempt++) {
         ZMQ.Socket peer = open.get();
@@ -58,7 +61,7 @@ final class JeromqConnect {
           if (!handshook(events.get(k), remotes, k, deadline)) all = false;
         }
         if (all) {
-          if (attempt > 1) awaitOnePipeEach(ours, endpoints);
+          if (attempt > 1) awaitOnePipeEach(ours, before, endpoints);
           return peer;
         }
         peer.setLinger(0);
@@ -87,12 +90,14 @@ final class JeromqConnect {
 
   /**
    * A replaced socket's DISCONNECTED is reported as it happens; the socket drops that pipe a moment
-   * later. Until it has, a message could still be balanced onto the dead pipe: wait for one pipe.
+   * later. Until it has, a message could still be balanced onto the dead pipe: wait until each of
+   * ours has one pipe more than before this call.
    */
-  private static void awaitOnePipeEach(List<ZSocket> ours, List<String> endpoints) {
+  private static void awaitOnePipeEach(List<ZSocket> ours, int[] before, List<String> endpoints) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (ZSocket s : ours) {
-      while (s.core().pipesSnapshot().size() > 1) {
+    for (int k = 0; k < ours.size(); k++) {
+      ZSocket s = ours.get(k);
+      while (s.core().pipesSnapshot().size() > before[k] + 1) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError("a replaced JeroMQ socket's pipe stayed in " + s.type() + " at " + endpoints);
         }

@@ -1,6 +1,5 @@
 package io.pekkozmq.actors.impl;
 
-import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.SocketOptions;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.engine.Errno;
@@ -10,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.typed.ActorRef;
 
 /**
  * The context's inproc endpoint registry (libzmq's ctx_t endpoints and pending connections).
@@ -20,24 +18,37 @@ import org.apache.pekko.actor.typed.ActorRef;
  * <p>HWM: as in libzmq, an inproc pipe holds the sender's SNDHWM plus the receiver's RCVHWM in
  * each direction (unlimited if either is 0).
  *
+ * <p>Causality, as libzmq: a connect to a bound name hands the binder its pipe end through the
+ * binder's {@link Binder}, synchronously, so when {@code connect} returns the binder's pattern
+ * already routes to the new peer (libzmq's bind command is processed before the binder's next send).
+ *
  * <p>CONFLATE: a direction conflates if the socket writing it or the one reading it asks for it
  * (see {@link SocketOptions#conflatesOutbound}); libzmq looks at the connecting socket only. When
  * the connect comes first, only the connecting socket's option is known, and counts.
  */
 public final class Inproc {
-  private record Binding(ActorRef<Socket.Command> socket, SocketType type, SocketOptions options) {}
+  /**
+   * How a bound socket adopts a pipe end from a connect. Called on the connecting socket's thread
+   * while this registry's monitor is held; it takes the binder's data-plane lock and nothing else.
+   * False when the binder has closed: the connecter's pipe then sees its peer gone.
+   */
+  public interface Binder {
+    boolean adopt(Pipe.End binderEnd);
+  }
 
-  private record Pending(Pipe.End binderEnd, SocketOptions connecterOptions, ActorRef<Socket.Command> connecter) {}
+  private record Binding(Binder binder, SocketType type, SocketOptions options) {}
+
+  private record Pending(Pipe.End binderEnd, SocketOptions connecterOptions) {}
 
   private final Map<String, Binding> bound = new HashMap<>();
   private final Map<String, List<Pending>> pending = new HashMap<>();
 
   /** Binds {@code name}; returns the binder's ends of pipes from connects that came first. */
-  public synchronized List<Pipe.End> bind(String name, ActorRef<Socket.Command> socket, SocketType type, SocketOptions o) {
+  public synchronized List<Pipe.End> bind(String name, Binder binder, SocketType type, SocketOptions o) {
     if (bound.containsKey(name)) {
       throw new ZmqException(Errno.EADDRINUSE, "inproc://" + name + " is already bound");
     }
-    bound.put(name, new Binding(socket, type, o.copy()));
+    bound.put(name, new Binding(binder, type, o.copy()));
     List<Pipe.End> ends = new ArrayList<>();
     List<Pending> waiting = pending.remove(name);
     if (waiting != null) {
@@ -54,14 +65,14 @@ public final class Inproc {
   }
 
   /** Connects to {@code name}; returns the connecter's end (attach it to the connecter's socket). */
-  public synchronized Pipe.End connect(String name, ActorRef<Socket.Command> socket, SocketType type, SocketOptions o) {
+  public synchronized Pipe.End connect(String name, SocketType type, SocketOptions o) {
     Binding b = bound.get(name);
     if (b == null) {
       // the binder's HWMs are not known yet: its own for now, the sums once it binds
       Pipe pipe = Pipe.create(o.sndHwm, o.rcvHwm, // a: connecter, b: future binder
           o.conflatesOutbound(type), o.conflatesInbound(type));
       pipe.a().setRoutingId(new byte[0]);
-      pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new Pending(pipe.b(), o.copy(), socket));
+      pending.computeIfAbsent(name, k -> new ArrayList<>()).add(new Pending(pipe.b(), o.copy()));
       return pipe.a();
     }
     Pipe pipe = Pipe.create(sum(o.sndHwm, b.options().rcvHwm), sum(b.options().sndHwm, o.rcvHwm),
@@ -69,7 +80,7 @@ public final class Inproc {
         b.options().conflatesOutbound(b.type()) || o.conflatesInbound(type));
     pipe.a().setRoutingId(b.options().routingId);
     pipe.b().setRoutingId(o.routingId);
-    b.socket().tell(new Socket.InprocAttach(pipe.b()));
+    if (!b.binder().adopt(pipe.b())) pipe.b().closeWrite(); // closed, not yet unbound: the connecter sees it gone
     return pipe.a();
   }
 
@@ -77,9 +88,9 @@ public final class Inproc {
    * Removes the binding. As in libzmq, pipes already connected through it stay: unbinding an
    * inproc name only stops new connections.
    */
-  public synchronized void unbind(String name, ActorRef<Socket.Command> socket) {
+  public synchronized void unbind(String name, Binder binder) {
     Binding b = bound.get(name);
-    if (b != null && b.socket().equals(socket)) bound.remove(name);
+    if (b != null && b.binder() == binder) bound.remove(name);
   }
 
   /** libzmq's rule: the sum of both sides' HWMs, or no limit if either side has none. */

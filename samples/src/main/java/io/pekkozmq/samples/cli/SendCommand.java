@@ -69,7 +69,10 @@ final class SendCommand implements Callable<Integer> {
         o.socket().send(m);
       }
       // LINGER decides how long queued messages may take; -1 means until they are delivered
-      o.socket().closeAndWait(Duration.ofDays(1));
+      if (!o.socket().closeAndWait(Duration.ofDays(1))) {
+        System.err.println("pzmq send: LINGER expired before every message was delivered; some were dropped");
+        return Pzmq.FAILED;
+      }
     }
     return Pzmq.OK;
   }

@@ -119,6 +119,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(WRITE_SIZE);
   private Pipe.End pipe;
   private boolean handshakeDone;
+  /** HANDSHAKE_SUCCEEDED has been emitted (at {@link Attach}, once the socket's pattern holds the pipe). */
+  private boolean handshakeReported;
   /** The inbound pipe refused a frame: reading stops until ActivateWrite. */
   private boolean inboundBlocked;
   /** Closing with linger: stop once everything queued has been written. */
@@ -197,7 +199,11 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   }
 
   private Behavior<Command> onAttach(Attach a) {
+    if (stopped) return Behaviors.stopped();
     this.pipe = a.pipe();
+    // The session attached the socket's end first: whoever sees this event and then sends on the
+    // socket reaches this peer (libzmq's bind command precedes the event the same way).
+    reportHandshake();
     pipe.setListener(channel.wakeUps());
     pipe.setLegacySubscriptions(conn.peer() != null && conn.peer().minorVersion() == 0);
     // Frames the codec held back while no pipe was attached go in now.
@@ -217,8 +223,12 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   }
 
   private Behavior<Command> onClose(Close c) {
-    if (!c.drain() || !handshakeDone || pipe == null) {
+    if (!c.drain()) {
       finish(Outcome.CLOSED, "closed by the socket");
+    } else if (!handshakeDone || pipe == null) {
+      // Mid-handshake, or handshaken but not yet given the pipe: the session decides once it
+      // hears of the handshake (a connect side's pipe may hold messages LINGER must deliver).
+      draining = true;
     } else {
       draining = true;
       writeOut();
@@ -389,9 +399,15 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   private void onHandshake() {
     handshakeDone = true; // the handshake timer, if it fires, sees this and does nothing
-    events.emit(EventType.HANDSHAKE_SUCCEEDED, 0, local, remote);
     if (options.heartbeatIvl > 0) self.tell(Heartbeat.START);
     owner.handshakeSucceeded(self, conn.peer());
+  }
+
+  /** Emits HANDSHAKE_SUCCEEDED once; before any later event of this connection. */
+  private void reportHandshake() {
+    if (handshakeReported || !handshakeDone) return;
+    handshakeReported = true;
+    events.emit(EventType.HANDSHAKE_SUCCEEDED, 0, local, remote);
   }
 
   private void writeOut() {
@@ -452,6 +468,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   /** Ends the connection; {@code errno} is what HANDSHAKE_FAILED_NO_DETAIL carries. */
   private void fail(Outcome outcome, String reason, int errno) {
     if (stopped) return;
+    reportHandshake(); // ended before the session attached the pipe: the peer did shake hands
     if (outcome != Outcome.CLOSED) {
       if (outcome == Outcome.HANDSHAKE_FAILED) {
         // libzmq: a failure during the handshake that is not a protocol error has no detail
@@ -484,6 +501,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   private void finish(Outcome outcome, String reason) {
     if (stopped) return;
+    reportHandshake();
     stopped = true;
     channel.stopped(pipe, outcome, reason);
   }

@@ -118,8 +118,10 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   }
 
   private Behavior<Engine.Command> onClose(Engine.Close c) {
-    if (!c.drain() || pipe == null) {
+    if (!c.drain()) {
       finish(Engine.Outcome.CLOSED, "closed by the socket");
+    } else if (pipe == null) {
+      draining = true; // the session attaches the pipe (with what was sent before the connection) or closes us
     } else {
       draining = true;
       pushOut();

@@ -129,7 +129,6 @@ public final class Pipe {
     private final Direction out;
     private End peer;
     private volatile Listener listener;
-    private volatile Object owner;
 
     // writer-side staging of an unfinished outbound message
     private Frame[] staged = NO_FRAMES;
@@ -164,15 +163,6 @@ public final class Pipe {
     /** Sets who is told about activation; null mutes the end. */
     public void setListener(Listener listener) {
       this.listener = listener;
-    }
-
-    /** An opaque owner handle (e.g. the session this end belongs to). */
-    public Object owner() {
-      return owner;
-    }
-
-    public void setOwner(Object owner) {
-      this.owner = owner;
     }
 
     // ---- reading ---------------------------------------------------------------------------

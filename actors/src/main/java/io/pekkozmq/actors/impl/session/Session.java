@@ -59,13 +59,20 @@ public final class Session extends AbstractBehavior<Session.Command> {
    */
   public record ReportPipeStats(Pipe.End socketEnd) implements Command {}
 
-  /** What the session tells its socket. */
+  /** What the session tells its socket. Called on the session's I/O thread. */
   public interface SocketLink {
-    /** A pipe end is ready for the socket's pattern (bind side and IMMEDIATE: after the handshake). */
-    void attach(Pipe.End socketEnd, ActorRef<Command> session);
+    /**
+     * Puts a pipe end into the socket's pattern at once (bind side and IMMEDIATE: after the
+     * handshake), so the socket's next send already routes to this peer; only then does the
+     * engine report HANDSHAKE_SUCCEEDED. False if the socket has closed and will not use it.
+     */
+    boolean attach(Pipe.End socketEnd, ActorRef<Command> session);
 
     /** The pipe is gone for good; the socket reads what is left, then drops it. */
     void detach(Pipe.End socketEnd);
+
+    /** The session ends while its socket closes, leaving {@code messages} undelivered (LINGER expired). */
+    void undelivered(long messages);
   }
 
   private static final AtomicLong CONNECTION_IDS = new AtomicLong();
@@ -90,6 +97,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private ActorRef<Engine.Command> engine;
   private ActorRef<Connecter.Command> connecter;
   private boolean terminating;
+  /** The LINGER the socket closed us with (0: drop what is queued, as asked). */
+  private int lingerMillis;
   private boolean everConnected;
   /** The current (or last) connection's endpoints, for PIPES_STATS. */
   private String localUri = "";
@@ -194,18 +203,27 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> onHandshaked(Handshaked h) {
     if (!h.engine().equals(engine)) return this;
     if (end == null) {
+      if (terminating) {
+        // closing, and this peer never had a pipe: nothing of ours can be waiting for it
+        engine.tell(new Engine.Close(false));
+        return this;
+      }
       Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm, // a: session side, b: socket side
           options.conflatesInbound(type), options.conflatesOutbound(type));
       end = pipe.a();
-      end.setOwner(this);
       if (h.peer() != null) end.peer().setRoutingId(h.peer().routingId()); // a raw peer has none: STREAM names it
       applyPeer(end.peer(), h.peer());
-      socket.attach(end.peer(), ctx.getSelf());
+      if (!socket.attach(end.peer(), ctx.getSelf())) {
+        end.closeWrite(); // the socket closed meanwhile; its Term is on the way
+        engine.tell(new Engine.Close(false));
+        return this;
+      }
     } else {
       // The socket already holds this pipe: its routing id is the one the pattern gave it (a
       // CONNECT_ROUTING_ID, a generated one) and keeps across reconnects, as libzmq's does.
       applyPeer(end.peer(), h.peer());
     }
+    // The pattern holds the pipe now; the engine reports HANDSHAKE_SUCCEEDED when it takes it.
     engine.tell(new Engine.Attach(end));
     if (terminating) engine.tell(new Engine.Close(true));
     return this;
@@ -226,16 +244,25 @@ public final class Session extends AbstractBehavior<Session.Command> {
         // libzmq's hiccup: the rest of a half-sent message is dropped, never sent on the next connection
       }
     }
-    if (terminating) return stop();
-    if (type == SocketType.STREAM && end != null && end.peer().writeClosed()) {
+    if (type == SocketType.STREAM && end != null && end.peer().writeClosed() && !terminating) {
       return stop(); // the socket let go of this peer ([id, empty]): libzmq ends a raw session for good
     }
     // libzmq's session_base_t::engine_error: a protocol error (during or after the handshake)
     // ends the session for good; only connection errors and timeouts reconnect
     boolean reconnect = endpoint != null && options.reconnectIvl >= 0
         && s.outcome() != Engine.Outcome.PROTOCOL_ERROR
+        && s.outcome() != Engine.Outcome.CLOSED
         && !(s.outcome() == Engine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)
         && !(s.outcome() == Engine.Outcome.DISCONNECTED && (options.reconnectStop & 4) != 0);
+    if (terminating) {
+      // LINGER covers what is still queued: a connect side keeps reconnecting to deliver it, as
+      // libzmq's does, until it is out or the linger timer stops us
+      if (reconnect && !options.immediate && end != null && end.peer().outboundQueued() > 0) {
+        startConnecter(true);
+        return this;
+      }
+      return stop();
+    }
     if (reconnect) {
       if (options.immediate && end != null) {
         // IMMEDIATE: the pipe lives only while a connection does
@@ -266,14 +293,24 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private Behavior<Command> onTerm(Term t) {
     if (terminating) return this;
     terminating = true;
+    lingerMillis = t.lingerMillis();
     boolean nothingQueued = end == null || end.peer().outboundQueued() == 0;
-    if (t.lingerMillis() == 0 || (engine == null && nothingQueued)) return stop();
+    if (t.lingerMillis() == 0 || (engine == null && (nothingQueued || connecter == null))) return stop();
+    // An engine mid-handshake drains too: a connect side's pipe holds messages sent before the
+    // connection was made, and they are the ones LINGER is for.
     if (engine != null) engine.tell(new Engine.Close(true));
     if (t.lingerMillis() > 0) timers.startSingleTimer(LingerExpired.INSTANCE, Duration.ofMillis(t.lingerMillis()));
     return this;
   }
 
   private Behavior<Command> stop() {
+    if (terminating && lingerMillis != 0 && end != null) {
+      // LINGER's verdict: what the socket wrote and the peer never got. An engine still alive here
+      // was cut short by the linger timer with bytes of its own not yet written.
+      long left = end.peer().outboundQueued();
+      if (engine != null) left = Math.max(left, 1);
+      if (left > 0) socket.undelivered(left);
+    }
     if (end != null) {
       end.setListener(null);
       if (!end.writeClosed()) {

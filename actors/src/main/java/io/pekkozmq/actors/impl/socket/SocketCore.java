@@ -101,11 +101,14 @@ public final class SocketCore {
    * A pipe joins the socket; {@code connectRoutingId} (ROUTER) names it. {@code listener} hears the
    * pipe's activations; it is set under the lock, so an activation racing the attach waits for it
    * instead of finding the pipe unknown (and one found unknown is never lost: the pattern takes an
-   * attached pipe as readable and writable).
+   * attached pipe as readable and writable). Any thread may call it: a session attaches its pipe
+   * from its I/O thread before its engine reports the handshake. False, and nothing changed, once
+   * the socket has closed.
    */
-  public void attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
+  public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
     lock.lock();
     try {
+      if (closed) return false;
       pipes.add(end);
       end.setListener(listener);
       patternOptions.connectRoutingId = connectRoutingId;
@@ -116,6 +119,7 @@ public final class SocketCore {
       lock.unlock();
     }
     notifyWatchers();
+    return true;
   }
 
   /** The peer of {@code end} has gone: drop it now, or once its inbound messages are read. */
@@ -508,6 +512,6 @@ public final class SocketCore {
   }
 
   private void checkOpen() {
-    if (closed) throw new ZmqException(Errno.ETERM, type + " socket is closed");
+    if (closed) throw new ZmqException(Errno.ETERM, type + " socket " + id + " is closed");
   }
 }
