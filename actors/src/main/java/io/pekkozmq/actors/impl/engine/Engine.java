@@ -206,7 +206,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     reportHandshake();
     pipe.setListener(channel.wakeUps());
     pipe.setLegacySubscriptions(conn.peer() != null && conn.peer().minorVersion() == 0);
-    // Frames the codec held back while no pipe was attached go in now.
+    // Frames the codec held back while no pipe was attached go in now (or, draining, are dropped).
     resumeInput();
     writeOut();
     return stoppedOrSame();
@@ -231,9 +231,19 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       draining = true;
     } else {
       draining = true;
+      keepReadingWhileDraining();
       writeOut();
     }
     return stoppedOrSame();
+  }
+
+  /**
+   * While draining, nobody reads the inbound pipe any more (the socket let go of its end), so
+   * what the peer sends is read and dropped: unread bytes in the kernel's receive buffer would
+   * make the final close a reset, and a reset discards what we still had in the send buffer.
+   */
+  private void keepReadingWhileDraining() {
+    if (inboundBlocked) resumeInput();
   }
 
   private Behavior<Command> onHandshakeTimeout() {
@@ -448,6 +458,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   @Override
   public boolean offer(Frame frame) {
     if (pipe == null) return false;
+    if (draining) return true; // see keepReadingWhileDraining
     return pipe.write(frame);
   }
 
