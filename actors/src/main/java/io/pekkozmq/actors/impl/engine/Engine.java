@@ -53,7 +53,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Engine extends AbstractBehavior<Engine.Command> implements IoHandler, FrameSink, FrameSource {
   public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow,
-      Heartbeat {}
+      Heartbeat, HalfClosed {}
 
   /** The session hands over the pipe end to read outbound and write inbound messages. */
   public record Attach(Pipe.End pipe) implements Command {}
@@ -71,6 +71,15 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   /** Readiness handling ended the connection; stop from inside the actor. */
   private enum StopNow implements Command { INSTANCE }
+
+  /**
+   * Drained: our side of the connection is shut (FIN after the last byte); ARMED arms the wait for
+   * the peer's own close, EXPIRED ends it.
+   */
+  private enum HalfClosed implements Command { ARMED, EXPIRED }
+
+  /** How long a drained connection waits for the peer to close its side before closing anyway. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
   /**
    * Heartbeat steps. START and ARM_TTL come from readiness handling, which may not touch timers;
@@ -94,6 +103,9 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   /** What the engine tells its session. */
   public interface Owner {
     void handshakeSucceeded(ActorRef<Command> engine, PeerInfo peer);
+
+    /** Closing: everything the pipe held has been written; the engine now waits for the peer's close. */
+    default void drained(ActorRef<Command> engine) {}
 
     void engineStopped(ActorRef<Command> engine, Outcome outcome, String reason);
   }
@@ -125,6 +137,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private boolean inboundBlocked;
   /** Closing with linger: stop once everything queued has been written. */
   private boolean draining;
+  /** Drained and our output shut down: waiting for the peer's EOF. */
+  private boolean outputShut;
   private boolean stopped;
 
   // heartbeats (see the class comment)
@@ -191,6 +205,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         .onMessageEquals(HandshakeTimeout.INSTANCE, this::onHandshakeTimeout)
         .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
         .onMessage(Heartbeat.class, this::onHeartbeat)
+        .onMessage(HalfClosed.class, this::onHalfClosed)
         .onSignal(PostStop.class, s -> {
           channel.release();
           return this;
@@ -290,7 +305,39 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     return stoppedOrSame();
   }
 
+  private Behavior<Command> onHalfClosed(HalfClosed h) {
+    if (h == HalfClosed.ARMED) {
+      timers.startSingleTimer(HalfClosed.EXPIRED, CLOSE_WAIT);
+    } else {
+      finish(Outcome.CLOSED, "drained; the peer did not close within " + CLOSE_WAIT);
+    }
+    return stoppedOrSame();
+  }
+
+  /**
+   * Everything queued is written. Closing now could still lose it: bytes the peer sends meanwhile
+   * make our close a reset, and a reset can throw away what the peer has not read yet. So, as a
+   * lingering close does, shut our output (the FIN follows our last byte), keep reading and dropping,
+   * and close when the peer closes its side (a ZeroMQ peer does so on seeing our FIN), or after
+   * {@link #CLOSE_WAIT}.
+   */
+  private void drained() {
+    if (outputShut || stopped) return;
+    outputShut = true;
+    channel.setInterest(SelectionKey.OP_WRITE, false);
+    try {
+      channel.shutdownOutput();
+    } catch (IOException e) {
+      finish(Outcome.CLOSED, "drained");
+      return;
+    }
+    owner.drained(self);
+    keepReadingWhileDraining();
+    if (!stopped) self.tell(HalfClosed.ARMED);
+  }
+
   private void sendPing() {
+    if (outputShut) return;
     if (timeoutArmed && traffic != timeoutMark) {
       // libzmq cancels the timeout on the first message after the PING; we notice at the next one
       timers.cancel(Heartbeat.TIMEOUT);
@@ -350,7 +397,15 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       try {
         n = channel.read(readBuf);
       } catch (IOException e) {
+        if (outputShut) {
+          finish(Outcome.CLOSED, "drained");
+          return;
+        }
         fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, e.getMessage(), errnoOf(e));
+        return;
+      }
+      if (n < 0 && outputShut) {
+        finish(Outcome.CLOSED, "drained; the peer closed too");
         return;
       }
       if (n < 0) {
@@ -421,14 +476,14 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   }
 
   private void writeOut() {
-    if (stopped) return;
+    if (stopped || outputShut) return;
     for (int turn = 0; turn < MAX_WRITES_PER_TURN; turn++) {
       // A buffer still full from a write the kernel refused leaves no room to ask the codec: assume
       // more is pending, or the rest of a large frame (and the pipe behind it) is never written.
       boolean more = !writeBuf.hasRemaining() || conn.produce(writeBuf, this);
       if (writeBuf.position() == 0) {
         channel.setInterest(SelectionKey.OP_WRITE, false);
-        if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
+        if (draining && pipe != null && pipe.peerClosedAndDrained()) drained();
         return;
       }
       writeBuf.flip();
@@ -446,7 +501,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       }
       if (!more) {
         channel.setInterest(SelectionKey.OP_WRITE, false);
-        if (draining && pipe != null && pipe.peerClosedAndDrained()) finish(Outcome.CLOSED, "drained");
+        if (draining && pipe != null && pipe.peerClosedAndDrained()) drained();
         return;
       }
     }

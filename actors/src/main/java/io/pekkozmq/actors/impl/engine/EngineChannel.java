@@ -43,6 +43,11 @@ final class EngineChannel {
     return channel.write(src);
   }
 
+  /** Half-closes: the peer reads our FIN after the last byte written. */
+  void shutdownOutput() throws IOException {
+    channel.shutdownOutput();
+  }
+
   /** Turns {@code op} on or off; a cancelled or missing key is left alone. */
   void setInterest(int op, boolean on) {
     if (key == null || !key.isValid()) return;

@@ -36,7 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Session extends AbstractBehavior<Session.Command> {
   public sealed interface Command
-      permits Connected, ConnectGaveUp, Handshaked, EngineStopped, Term, LingerExpired, ReportPipeStats {}
+      permits Connected, ConnectGaveUp, Handshaked, EngineDrained, EngineStopped, Term, LingerExpired, ReportPipeStats {}
 
   /** The connecter made a connection. */
   public record Connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) implements Command {}
@@ -45,6 +45,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   public record ConnectGaveUp(String reason) implements Command {}
 
   record Handshaked(ActorRef<Engine.Command> engine, PeerInfo peer) implements Command {}
+
+  record EngineDrained(ActorRef<Engine.Command> engine) implements Command {}
 
   record EngineStopped(ActorRef<Engine.Command> engine, Engine.Outcome outcome, String reason) implements Command {}
 
@@ -97,6 +99,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private ActorRef<Engine.Command> engine;
   private ActorRef<Connecter.Command> connecter;
   private boolean terminating;
+  /** The current engine has written everything out and only waits for the peer's close. */
+  private boolean engineDrained;
   /** The LINGER the socket closed us with (0: drop what is queued, as asked). */
   private int lingerMillis;
   private boolean everConnected;
@@ -121,6 +125,11 @@ public final class Session extends AbstractBehavior<Session.Command> {
       @Override
       public void handshakeSucceeded(ActorRef<Engine.Command> e, PeerInfo peer) {
         self.tell(new Handshaked(e, peer));
+      }
+
+      @Override
+      public void drained(ActorRef<Engine.Command> e) {
+        self.tell(new EngineDrained(e));
       }
 
       @Override
@@ -157,6 +166,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
         .onMessage(Connected.class, this::onConnected)
         .onMessage(ConnectGaveUp.class, this::onConnectGaveUp)
         .onMessage(Handshaked.class, this::onHandshaked)
+        .onMessage(EngineDrained.class, d -> {
+          if (d.engine().equals(engine)) engineDrained = true;
+          return this;
+        })
         .onMessage(EngineStopped.class, this::onEngineStopped)
         .onMessage(Term.class, this::onTerm)
         .onMessage(ReportPipeStats.class, this::onReportPipeStats)
@@ -178,6 +191,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
         : Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
     engine = ctx.spawnAnonymous(behavior, io.dispatcher());
+    engineDrained = false;
   }
 
   private Behavior<Command> onConnected(Connected c) {
@@ -308,7 +322,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
       // LINGER's verdict: what the socket wrote and the peer never got. An engine still alive here
       // was cut short by the linger timer with bytes of its own not yet written.
       long left = end.peer().outboundQueued();
-      if (engine != null) left = Math.max(left, 1);
+      if (engine != null && !engineDrained) left = Math.max(left, 1);
       if (left > 0) socket.undelivered(left);
     }
     if (end != null) {
