@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyZmq;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,69 @@ class LingerTest {
       pull.bind("tcp://127.0.0.1:" + port);
       for (int i = 0; i < 10; i++) assertEquals("queued-" + i, pull.recvString(WAIT), "message " + i);
       assertTrue(push.closeAndWait(WAIT), "everything queued was delivered");
+    }
+  }
+
+  /**
+   * argv: count. A libzmq ROUTER binds and floods its one peer while counting what that peer
+   * sends, and reports once the peer's connection is gone ("GOT n").
+   */
+  private static final String FLOODING_ROUTER = """
+      import sys, zmq
+      count = int(sys.argv[1])
+      ctx = zmq.Context()
+      r = ctx.socket(zmq.ROUTER)
+      r.setsockopt(zmq.SNDHWM, 100000)
+      mon = r.get_monitor_socket(zmq.EVENT_HANDSHAKE_SUCCEEDED | zmq.EVENT_DISCONNECTED)
+      port = r.bind_to_random_port("tcp://127.0.0.1")
+      print("ENDPOINT tcp://127.0.0.1:%d" % port, flush=True)
+      from zmq.utils.monitor import recv_monitor_message
+      recv_monitor_message(mon)
+      peer = None
+      got = 0
+      gone = False
+      poller = zmq.Poller()
+      poller.register(r, zmq.POLLIN)
+      poller.register(mon, zmq.POLLIN)
+      idle = 0
+      while not gone and idle < 100:
+          ready = dict(poller.poll(0 if peer else 100))
+          if not ready:
+              idle += 1
+          if r in ready:
+              while True:
+                  try:
+                      frames = r.recv_multipart(zmq.NOBLOCK)
+                  except zmq.Again:
+                      break
+                  peer = frames[0]
+                  got += 1
+                  idle = 0
+          if mon in ready:
+              gone = recv_monitor_message(mon)["event"] == zmq.EVENT_DISCONNECTED
+          if peer is not None and not gone:
+              for _ in range(50):
+                  try:
+                      r.send_multipart([peer, b"f" * 1024], zmq.NOBLOCK)
+                  except zmq.Again:
+                      break
+      print("GOT %d" % got, flush=True)
+      ctx.destroy(0)
+      """;
+
+  @Test
+  void aDealerClosingWhileItsPeerFloodsItStillDeliversEverythingItQueued() {
+    PyZmq.requireLibzmq();
+    int count = 5000;
+    try (ZContext ctx = new ZContext(); PyPeer router = PyZmq.start(FLOODING_ROUTER, Integer.toString(count))) {
+      String ep = router.awaitLine("ENDPOINT ", WAIT).substring("ENDPOINT ".length());
+      ZSocket dealer = ctx.socket(SocketType.DEALER);
+      dealer.setOption(ZmqOption.RCVHWM, 10); // we never read: the flood backs up into the kernel buffers
+      dealer.connect(ep);
+      byte[] body = new byte[1024];
+      for (int i = 0; i < count; i++) dealer.send(Msg.of(io.pekkozmq.engine.Frame.wrap(body)));
+      assertTrue(dealer.closeAndWait(WAIT), "closed with everything delivered");
+      assertEquals("GOT " + count, router.awaitLine("GOT ", WAIT));
     }
   }
 
