@@ -7,6 +7,7 @@ import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.session.Session;
 import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.actors.impl.transport.ConnectionIds;
 import io.pekkozmq.actors.impl.transport.Endpoint;
 import io.pekkozmq.actors.impl.transport.Listener;
 import io.pekkozmq.engine.Errno;
@@ -325,7 +326,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     boolean tempIpcDir = ep.transport() == Endpoint.Transport.IPC && ep.path().equals("*");
     if (tempIpcDir) ep = ep.withGeneratedIpcPath();
     ServerSocketChannel server = null;
-    long listenerId = Session.nextConnectionId();
+    long listenerId = ConnectionIds.next();
     try {
       if (ep.transport() == Endpoint.Transport.IPC) {
         Files.deleteIfExists(Path.of(ep.path())); // libzmq unlinks a stale socket file first

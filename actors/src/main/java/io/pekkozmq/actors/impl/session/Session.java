@@ -14,7 +14,6 @@ import io.pekkozmq.engine.zmtp.PeerInfo;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Terminated;
@@ -39,10 +38,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
       permits Connected, ConnectGaveUp, Handshaked, EngineDrained, EngineStopped, Term, LingerExpired, ReportPipeStats {}
 
   /** The connecter made a connection. */
-  public record Connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) implements Command {}
+  record Connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) implements Command {}
 
   /** The connecter stopped trying (RECONNECT_STOP, or reconnection disabled). */
-  public record ConnectGaveUp(String reason) implements Command {}
+  record ConnectGaveUp(String reason) implements Command {}
 
   record Handshaked(ActorRef<Engine.Command> engine, PeerInfo peer) implements Command {}
 
@@ -77,13 +76,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
     void undelivered(long messages);
   }
 
-  private static final AtomicLong CONNECTION_IDS = new AtomicLong();
-
-  /** A stable id per connection, reported where libzmq reports the fd. */
-  public static long nextConnectionId() {
-    return CONNECTION_IDS.incrementAndGet();
-  }
-
   private final ActorContext<Command> ctx;
   private final TimerScheduler<Command> timers;
   private final IoThread io;
@@ -93,6 +85,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private final EventSink events;
   private final Endpoint endpoint; // null on the bind side
   private final Engine.Owner engineOwner;
+  private final Connecter.Owner connecterOwner;
 
   /** The session's end of the pipe (the socket holds the peer end); null until created. */
   private Pipe.End end;
@@ -135,6 +128,17 @@ public final class Session extends AbstractBehavior<Session.Command> {
       @Override
       public void engineStopped(ActorRef<Engine.Command> e, Engine.Outcome outcome, String reason) {
         self.tell(new EngineStopped(e, outcome, reason));
+      }
+    };
+    this.connecterOwner = new Connecter.Owner() {
+      @Override
+      public void connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) {
+        self.tell(new Connected(channel, localUri, remoteUri, connectionId));
+      }
+
+      @Override
+      public void gaveUp(String reason) {
+        self.tell(new ConnectGaveUp(reason));
       }
     };
   }
@@ -180,7 +184,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
   private void startConnecter(boolean afterFailure) {
     connecter = ctx.spawnAnonymous(
-        Connecter.create(io, endpoint, options, ctx.getSelf(), events, afterFailure),
+        Connecter.create(io, endpoint, options, connecterOwner, events, afterFailure),
         io.dispatcher());
   }
 

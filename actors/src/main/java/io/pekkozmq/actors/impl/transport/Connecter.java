@@ -4,7 +4,6 @@ import io.pekkozmq.actors.SocketOptions;
 import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.io.IoHandler;
 import io.pekkozmq.actors.impl.io.IoThread;
-import io.pekkozmq.actors.impl.session.Session;
 import io.pekkozmq.engine.event.EventType;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -30,6 +29,18 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class Connecter extends AbstractBehavior<Connecter.Command> implements IoHandler {
   public sealed interface Command permits Attempt, ConnectReady, ConnectTimedOut {}
 
+  /**
+   * Who the connecter reports to (its session), as libzmq's connecter reports to its own_t
+   * parent. Called on the connecter's I/O thread; implementations send themselves a message.
+   */
+  public interface Owner {
+    /** A connection is made; the owner takes over the channel. */
+    void connected(SocketChannel channel, String localUri, String remoteUri, long connectionId);
+
+    /** The connecter stopped trying (RECONNECT_STOP, or reconnection disabled). */
+    void gaveUp(String reason);
+  }
+
   private enum Attempt implements Command { INSTANCE }
 
   private enum ConnectReady implements Command { INSTANCE }
@@ -44,7 +55,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
   private final IoThread io;
   private final Endpoint endpoint;
   private final SocketOptions options;
-  private final ActorRef<Session.Command> session;
+  private final Owner owner;
   private final EventSink events;
   private int currentIvl;
   private SocketChannel channel;
@@ -53,7 +64,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
   private SelectionKey key;
 
   private Connecter(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, Endpoint endpoint,
-      SocketOptions options, ActorRef<Session.Command> session, EventSink events) {
+      SocketOptions options, Owner owner, EventSink events) {
     super(ctx);
     this.ctx = ctx;
     this.self = ctx.getSelf();
@@ -61,7 +72,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     this.io = io;
     this.endpoint = endpoint;
     this.options = options;
-    this.session = session;
+    this.owner = owner;
     this.events = events;
     this.currentIvl = options.reconnectIvl;
   }
@@ -70,9 +81,9 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
    * @param delayed wait one reconnect interval first (after a connection was lost)
    */
   public static Behavior<Command> create(IoThread io, Endpoint endpoint, SocketOptions options,
-      ActorRef<Session.Command> session, EventSink events, boolean delayed) {
+      Owner owner, EventSink events, boolean delayed) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
-      Connecter c = new Connecter(ctx, timers, io, endpoint, options, session, events);
+      Connecter c = new Connecter(ctx, timers, io, endpoint, options, owner, events);
       if (delayed) {
         c.scheduleRetry();
       } else {
@@ -100,7 +111,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
       channel = endpoint.transport() == Endpoint.Transport.IPC
           ? SocketChannel.open(StandardProtocolFamily.UNIX)
           : SocketChannel.open();
-      attemptId = Session.nextConnectionId();
+      attemptId = ConnectionIds.next();
       ChannelSetup.apply(channel, endpoint.transport(), options);
       if (channel.connect(endpoint.socketAddress())) {
         return connected();
@@ -150,7 +161,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     String local = Endpoint.uriOf(endpoint.transport(), ch.getLocalAddress());
     if (endpoint.transport() == Endpoint.Transport.IPC) local = endpoint.original();
     events.emit(EventType.CONNECTED, id, local, endpoint.original());
-    session.tell(new Session.Connected(ch, local, endpoint.original(), id));
+    owner.connected(ch, local, endpoint.original(), id);
     return Behaviors.stopped();
   }
 
@@ -159,7 +170,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     boolean refused = e instanceof ConnectException || String.valueOf(e.getMessage()).contains("refused");
     dropChannel(true);
     if (options.reconnectIvl < 0 || (refused && (options.reconnectStop & 1) != 0)) {
-      session.tell(new Session.ConnectGaveUp("connect to " + endpoint + " failed: " + e.getMessage()));
+      owner.gaveUp("connect to " + endpoint + " failed: " + e.getMessage());
       return Behaviors.stopped();
     }
     scheduleRetry();

@@ -131,7 +131,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
         break;
       }
       if (ch == null) break;
-      long id = Session.nextConnectionId();
+      long id = ConnectionIds.next();
       String local;
       String remote;
       try {
