@@ -9,6 +9,7 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class CausalityTest extends RuntimePerClass {
    * One libzmq process for every round: on "ROUND endpoint" it connects four PULL sockets, reads
    * until the 100 messages are in (or 5 s pass), prints "COUNTS a b c d" and closes them.
    */
-  private static final String LIBZMQ_PULLS = """
+  private static final String LIBZMQ_PULLS = PyScripts.COUNT_PULLS + """
       import sys, zmq
       ctx = zmq.Context()
       print("READY", flush=True)
@@ -50,22 +51,7 @@ class CausalityTest extends RuntimePerClass {
           socks = [ctx.socket(zmq.PULL) for _ in range(4)]
           for s in socks:
               s.connect(ep)
-          poller = zmq.Poller()
-          for s in socks:
-              poller.register(s, zmq.POLLIN)
-          counts = [0] * 4
-          waited = 0
-          while sum(counts) < 100 and waited < 5000:
-              ready = dict(poller.poll(100))
-              if not ready:
-                  waited += 100
-              for i, s in enumerate(socks):
-                  while s in ready:
-                      try:
-                          s.recv(zmq.NOBLOCK)
-                          counts[i] += 1
-                      except zmq.Again:
-                          break
+          counts, seen = count_pulls(socks, 100, 5000)
           print("COUNTS " + " ".join(str(c) for c in counts), flush=True)
           for s in socks:
               s.close(0)
@@ -120,25 +106,9 @@ class CausalityTest extends RuntimePerClass {
   @ValueSource(strings = {"tcp", "ipc", "inproc"})
   void aPushSendingRightAfterFourOwnPeersAttachGivesEachPeerAQuarter(String transport) {
     for (int round = 0; round < ROUNDS; round++) {
-      ZSocket push = zmq.socket(SocketType.PUSH);
-      List<ZSocket> pulls = new ArrayList<>();
-      try {
-        TestProbe<SocketEvent> events = monitor(push);
-        String ep = push.bind(transport.equals("inproc")
-            ? "inproc://causality-" + round + "-" + System.nanoTime() : endpoint(transport, round));
-        for (int i = 0; i < PEERS; i++) {
-          ZSocket pull = zmq.socket(SocketType.PULL);
-          pulls.add(pull);
-          pull.connect(ep);
-        }
-        // inproc has no monitor events: libzmq's rule is that connect() returning is enough
-        if (!transport.equals("inproc")) awaitHandshakes(events, PEERS);
+      roundWithOwnPeers(transport, round, push -> {
         for (int i = 0; i < MESSAGES; i++) push.send(Msg.ofStrings("task " + i));
-        assertEquals("[25, 25, 25, 25]", Arrays.toString(drainEach(pulls)), transport + " round " + round);
-      } finally {
-        push.close();
-        pulls.forEach(ZSocket::close);
-      }
+      });
     }
   }
 
@@ -146,25 +116,36 @@ class CausalityTest extends RuntimePerClass {
   @ValueSource(strings = {"tcp", "ipc"})
   void typedSendsRightAfterTheHandshakesReachEveryPeer(String transport) {
     for (int round = 0; round < ROUNDS / 4; round++) {
-      ZSocket push = zmq.socket(SocketType.PUSH);
-      List<ZSocket> pulls = new ArrayList<>();
-      try {
-        TestProbe<SocketEvent> events = monitor(push);
-        String ep = push.bind(endpoint(transport, round));
-        for (int i = 0; i < PEERS; i++) {
-          ZSocket pull = zmq.socket(SocketType.PULL);
-          pulls.add(pull);
-          pull.connect(ep);
-        }
-        awaitHandshakes(events, PEERS);
+      roundWithOwnPeers(transport, round, push -> {
         TestProbe<Socket.Reply> replies = testKit.createTestProbe(Socket.Reply.class);
         for (int i = 0; i < MESSAGES; i++) push.actor().tell(new Socket.Send(Msg.ofStrings("task " + i), replies.ref()));
         for (int i = 0; i < MESSAGES; i++) replies.expectMessageClass(Socket.Done.class, WAIT);
-        assertEquals("[25, 25, 25, 25]", Arrays.toString(drainEach(pulls)), transport + " round " + round);
-      } finally {
-        push.close();
-        pulls.forEach(ZSocket::close);
+      });
+    }
+  }
+
+  /**
+   * A bound PUSH, four of our PULLs connected, their handshakes seen (inproc has no monitor events:
+   * libzmq's rule is that connect() returning is enough), then {@code sendAll}; 25 each expected.
+   */
+  private void roundWithOwnPeers(String transport, int round, java.util.function.Consumer<ZSocket> sendAll) {
+    ZSocket push = zmq.socket(SocketType.PUSH);
+    List<ZSocket> pulls = new ArrayList<>();
+    try {
+      TestProbe<SocketEvent> events = monitor(push);
+      String ep = push.bind(transport.equals("inproc")
+          ? "inproc://causality-" + round + "-" + System.nanoTime() : endpoint(transport, round));
+      for (int i = 0; i < PEERS; i++) {
+        ZSocket pull = zmq.socket(SocketType.PULL);
+        pulls.add(pull);
+        pull.connect(ep);
       }
+      if (!transport.equals("inproc")) awaitHandshakes(events, PEERS);
+      sendAll.accept(push);
+      assertEquals("[25, 25, 25, 25]", Arrays.toString(drainEach(pulls)), transport + " round " + round);
+    } finally {
+      push.close();
+      pulls.forEach(ZSocket::close);
     }
   }
 

@@ -33,6 +33,34 @@ public final class PyScripts {
       """;
 
   /**
+   * {@code count_pulls(socks, total, idle_ms)}: reads the PULL sockets {@code socks} until
+   * {@code total} messages are in or none came for {@code idle_ms}; returns the count per socket
+   * and the set of distinct messages.
+   */
+  public static final String COUNT_PULLS = """
+      def count_pulls(socks, total, idle_ms):
+          import zmq
+          poller = zmq.Poller()
+          for s in socks:
+              poller.register(s, zmq.POLLIN)
+          counts = [0] * len(socks)
+          seen = set()
+          waited = 0
+          while sum(counts) < total and waited < idle_ms:
+              ready = dict(poller.poll(100))
+              if not ready:
+                  waited += 100
+              for i, s in enumerate(socks):
+                  while s in ready:
+                      try:
+                          seen.add(s.recv(zmq.NOBLOCK))
+                          counts[i] += 1
+                      except zmq.Again:
+                          break
+          return counts, seen
+      """;
+
+  /**
    * argv: endpoint, sndhwm, size, total. A PUSH connects, waits for the handshake, and sends
    * messages of {@code size} bytes (each starting with its decimal sequence number) until a send
    * has been blocked for a second (prints "HELD n"); then on a stdin line it sends the rest (prints

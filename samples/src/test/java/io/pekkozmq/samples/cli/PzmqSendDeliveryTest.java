@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.testkit.PyPeer;
+import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,31 +29,14 @@ class PzmqSendDeliveryTest {
       .collect(Collectors.joining("\n", "", "\n"));
 
   /** argv: endpoint. Four PULLs connect (retrying until we bind), count until 100 or 10 s. */
-  private static final String FOUR_PULLS = """
+  private static final String FOUR_PULLS = PyScripts.COUNT_PULLS + """
       import sys, zmq
-      ep = sys.argv[1]
       ctx = zmq.Context()
       socks = [ctx.socket(zmq.PULL) for _ in range(4)]
       for s in socks:
-          s.connect(ep)
+          s.connect(sys.argv[1])
       print("CONNECTING", flush=True)
-      poller = zmq.Poller()
-      for s in socks:
-          poller.register(s, zmq.POLLIN)
-      counts = [0] * 4
-      seen = set()
-      waited = 0
-      while sum(counts) < 100 and waited < 10000:
-          ready = dict(poller.poll(100))
-          if not ready:
-              waited += 100
-          for i, s in enumerate(socks):
-              while s in ready:
-                  try:
-                      seen.add(s.recv(zmq.NOBLOCK))
-                      counts[i] += 1
-                  except zmq.Again:
-                      break
+      counts, seen = count_pulls(socks, 100, 10000)
       print("COUNTS " + " ".join(str(c) for c in counts) + " DISTINCT %d" % len(seen), flush=True)
       ctx.destroy(0)
       """;
