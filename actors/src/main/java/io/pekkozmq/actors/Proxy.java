@@ -1,6 +1,5 @@
 package io.pekkozmq.actors;
 
-import io.pekkozmq.actors.impl.proxy.ProxyActor;
 import io.pekkozmq.engine.SocketType;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,7 +42,7 @@ public final class Proxy {
   private Proxy() {}
 
   /** What a proxy understands. */
-  public sealed interface Command permits Pause, Resume, Terminate, GetStatistics {}
+  public sealed interface Command permits Pause, Resume, Terminate, GetStatistics, ProxyActor.Wake {}
 
   /** Stops forwarding; messages wait in the sockets' queues. */
   public record Pause() implements Command {}

@@ -1,7 +1,5 @@
-package io.pekkozmq.actors.impl.proxy;
+package io.pekkozmq.actors;
 
-import io.pekkozmq.actors.Proxy;
-import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
@@ -22,19 +20,21 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
- * Internal: the actor behind {@link Proxy}. Its state is touched by the actor's thread only; the
+ * Internal (package-private): the actor behind {@link Proxy}, speaking its protocol plus one private
+ * wake-up message. Its state is touched by the actor's thread only; the
  * sockets' watchers (called on whatever thread changed a socket) only set a flag and, on the
  * flag's rising edge, send one {@code Wake}. A wake-up drains each direction in batches of
  * {@link #BATCH} and forwards until the source is empty, the destination (or capture) is full, or
  * {@link #TURN} messages have moved, in which case it wakes itself to let commands in.
  */
-public final class ProxyActor extends AbstractBehavior<Object> {
+final class ProxyActor extends AbstractBehavior<Proxy.Command> {
   /** Messages taken from a source at once: also the most a direction ever holds. */
   static final int BATCH = 256;
   /** Messages forwarded per direction per wake-up before yielding to the mailbox. */
   static final int TURN = 4096;
 
-  private enum Wake { INSTANCE }
+  /** The sockets changed: forward what can move now. Sent by the watcher on a rising edge only. */
+  enum Wake implements Proxy.Command { INSTANCE }
 
   /** One direction: whatever was drained from {@code from} and not yet accepted by {@code to}. */
   private final class Direction {
@@ -95,8 +95,8 @@ public final class ProxyActor extends AbstractBehavior<Object> {
     }
   }
 
-  private final ActorContext<Object> ctx;
-  private final ActorRef<Object> self;
+  private final ActorContext<Proxy.Command> ctx;
+  private final ActorRef<Proxy.Command> self;
   private final ZSocket frontend;
   private final ZSocket backend;
   private final ZSocket capture;
@@ -117,7 +117,7 @@ public final class ProxyActor extends AbstractBehavior<Object> {
   private boolean terminated;
   private boolean closed;
 
-  private ProxyActor(ActorContext<Object> ctx, ZSocket frontend, ZSocket backend, ZSocket capture, ZSocket control,
+  private ProxyActor(ActorContext<Proxy.Command> ctx, ZSocket frontend, ZSocket backend, ZSocket capture, ZSocket control,
       List<ZSocket> owned) {
     super(ctx);
     this.ctx = ctx;
@@ -136,7 +136,7 @@ public final class ProxyActor extends AbstractBehavior<Object> {
   }
 
   /** The proxy's behaviour; {@code owned} sockets are closed when it stops. */
-  public static Behavior<Proxy.Command> create(ZSocket frontend, ZSocket backend, ZSocket capture, ZSocket control,
+  static Behavior<Proxy.Command> create(ZSocket frontend, ZSocket backend, ZSocket capture, ZSocket control,
       List<ZSocket> owned) {
     if (frontend == null || backend == null) throw new IllegalArgumentException("a proxy needs a frontend and a backend");
     if (control != null && (control == frontend || control == backend || control == capture)) {
@@ -145,8 +145,7 @@ public final class ProxyActor extends AbstractBehavior<Object> {
     if (capture != null && (capture == frontend || capture == backend)) {
       throw new IllegalArgumentException("the capture socket must not also be the frontend or the backend");
     }
-    Behavior<Object> b = Behaviors.setup(ctx -> new ProxyActor(ctx, frontend, backend, capture, control, owned));
-    return b.narrow();
+    return Behaviors.setup(ctx -> new ProxyActor(ctx, frontend, backend, capture, control, owned));
   }
 
   private static List<ZSocket> distinct(ZSocket frontend, ZSocket backend, ZSocket capture, ZSocket control) {
@@ -163,7 +162,7 @@ public final class ProxyActor extends AbstractBehavior<Object> {
   }
 
   @Override
-  public Receive<Object> createReceive() {
+  public Receive<Proxy.Command> createReceive() {
     return newReceiveBuilder()
         .onMessageEquals(Wake.INSTANCE, this::onWake)
         .onMessage(Proxy.Pause.class, p -> {
@@ -184,7 +183,7 @@ public final class ProxyActor extends AbstractBehavior<Object> {
         .build();
   }
 
-  private Behavior<Object> onWake() {
+  private Behavior<Proxy.Command> onWake() {
     wakePending.set(false); // before looking: a change from now on wakes us again
     for (ZSocket s : sockets) closed |= s.core().isClosed();
     if (control != null && !closed) handleControl();
@@ -273,7 +272,7 @@ public final class ProxyActor extends AbstractBehavior<Object> {
     return s == frontend ? "frontend" : "backend";
   }
 
-  private Behavior<Object> onPostStop() {
+  private Behavior<Proxy.Command> onPostStop() {
     for (ZSocket s : sockets) s.core().removeWatcher(watcher);
     for (ZSocket s : owned) s.close();
     return this;
