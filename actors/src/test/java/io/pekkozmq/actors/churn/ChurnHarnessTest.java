@@ -1,6 +1,7 @@
 package io.pekkozmq.actors.churn;
 
 import io.pekkozmq.actors.RuntimePerClass;
+import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.testkit.PyZmq;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -44,6 +46,11 @@ class ChurnHarnessTest extends RuntimePerClass {
     return Stream.of("tcp", "ipc", "inproc");
   }
 
+  static Stream<Arguments> lingerCases() {
+    return Stream.of(SocketType.PUSH, SocketType.DEALER, SocketType.PUB)
+        .flatMap(type -> transports().map(transport -> Arguments.of(type, transport)));
+  }
+
   private static void requirePeers(String transport) {
     if (!transport.equals("inproc")) PyZmq.requireLibzmq();
   }
@@ -54,6 +61,46 @@ class ChurnHarnessTest extends RuntimePerClass {
   void pushPullLosesOnlyWhatDepartedPeersHeldAndNeverTearsDuplicatesOrReorders(String transport) {
     requirePeers(transport);
     try (PushPullScenario s = new PushPullScenario(transport, SEED, SCALE, zmq, testKit, dir)) {
+      s.run();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  @Timeout(300)
+  void routerEchoesEveryRequestBackToLiveDealersAndNeverTearsDuplicatesOrReorders(String transport) {
+    requirePeers(transport);
+    try (RouterDealerScenario s = new RouterDealerScenario(transport, SEED, SCALE, zmq, testKit, dir)) {
+      s.run();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  @Timeout(300)
+  void pubReachesEverySubscribedLiveSubWithoutGapsDuplicatesOrTearing(String transport) {
+    requirePeers(transport);
+    try (PubSubScenario s = new PubSubScenario(transport, SEED, SCALE, zmq, testKit, dir)) {
+      s.run();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  @Timeout(300)
+  void reqGetsEveryAnswerExceptWhileARepIsKilledOrLeaving(String transport) {
+    requirePeers(transport);
+    try (ReqRepScenario s = new ReqRepScenario(transport, SEED, SCALE, zmq, testKit, dir)) {
+      s.run();
+    }
+  }
+
+  @ParameterizedTest(name = "{0} over {1}")
+  @MethodSource("lingerCases")
+  @Timeout(120)
+  void closeWithDefaultLingerDeliversEverythingSentToPeersThatStayAlive(SocketType type, String transport) {
+    requirePeers(transport);
+    try (LingerScenario s = new LingerScenario(type, transport, SEED, zmq, testKit, dir)) {
       s.run();
     }
   }

@@ -32,7 +32,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
  * of threads and processes is not replayed).
  */
 abstract class ChurnScenario implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(15);
+  static final Duration WAIT = Duration.ofSeconds(10);
   private static final AtomicInteger SCENARIOS = new AtomicInteger();
 
   /** How a peer incarnation ended. */
@@ -102,11 +102,11 @@ abstract class ChurnScenario implements AutoCloseable {
 
   // ---- the skeleton -------------------------------------------------------------------------
 
-  /** Runs the scenario: stable, then {@code 2 x scale} rounds of churn and stable, then the checks. */
-  final void run() {
+  /** Runs the scenario: stable, then {@code 4 x scale} rounds of churn and stable, then the checks. */
+  void run() {
     setUp();
     stable();
-    int rounds = 2 * scale;
+    int rounds = 4 * scale;
     for (int r = 1; r <= rounds; r++) {
       note("round " + r + " of " + rounds + ": churn");
       churn();
@@ -180,6 +180,12 @@ abstract class ChurnScenario implements AutoCloseable {
       trafficFailures.forEach(e::addSuppressed);
       throw e;
     }
+    if (rnd.nextBoolean()) {
+      // a peer connects to our bound endpoint just before the stable phase, which starts at once
+      // on its HANDSHAKE_SUCCEEDED: its pipe must already take its share
+      Role role = churningRoles().get(rnd.nextInt(churningRoles().size()));
+      if (present(role).size() < 5) joinConnecting(role);
+    }
   }
 
   private void randomChange() {
@@ -210,9 +216,12 @@ abstract class ChurnScenario implements AutoCloseable {
 
   // ---- our sockets --------------------------------------------------------------------------
 
-  /** One of our sockets, bound to a fresh endpoint, serving the peers of {@code peerRoles}. */
+  /**
+   * One of our sockets, bound to a fresh endpoint, serving the peers of {@code peerRoles}; its
+   * incarnations are named "our" + base + n, never like a peer (role + n): names are origins.
+   */
   OurSocket ourSocket(SocketType type, String base, Consumer<ZSocket> setup, Role... peerRoles) {
-    OurSocket s = new OurSocket(zmq, kit, type, base, freshEndpoint(base), setup, WAIT);
+    OurSocket s = new OurSocket(zmq, kit, type, "our" + base, freshEndpoint(base), setup, WAIT);
     for (Role r : peerRoles) counterparts.put(r, s);
     ours.add(s);
     return s;
@@ -272,11 +281,20 @@ abstract class ChurnScenario implements AutoCloseable {
   }
 
   void join(Role role) {
+    join(role, rnd.nextBoolean());
+  }
+
+  /** A peer that connects to our socket, so that its pipe joins ours after the handshake. */
+  void joinConnecting(Role role) {
+    join(role, false);
+  }
+
+  private void join(Role role, boolean binds) {
     OurSocket s = counterpart(role);
     Map<String, Long> before = sentSnapshot(s);
     long start = System.nanoTime();
     int handshakes = s.watch().handshakes();
-    Peer p = startPeer(role, rnd.nextBoolean());
+    Peer p = startPeer(role, binds);
     awaitHandshake(s, handshakes + 1, "join of " + p.name());
     changes.add(new Change(Kind.JOIN, s, null, p.name(), start, System.nanoTime(), before, sentSnapshot(s)));
   }

@@ -101,14 +101,19 @@ final class OurSocket {
     }
   }
 
-  /** Closes the last incarnation and waits until every incarnation has finished lingering. */
-  boolean closeAndAwaitLinger(Duration timeout) {
+  /** Closes the current incarnation (LINGER -1: it delivers in the background) and opens none. */
+  void close() {
     lock.lock();
     try {
       closeCurrent();
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Closes the last incarnation and waits until every incarnation has finished lingering. */
+  boolean closeAndAwaitLinger(Duration timeout) {
+    close();
     return awaitLingerDone(timeout);
   }
 

@@ -40,6 +40,31 @@ final class SeqSet {
     return c;
   }
 
+  /** A new set: this one without the members of {@code other}. */
+  SeqSet minus(SeqSet other) {
+    SeqSet out = copy();
+    for (long[] r : other.runs()) out.remove(r[0], r[1]);
+    return out;
+  }
+
+  private void remove(long from, long to) {
+    Map.Entry<Long, Long> e = runs.floorEntry(from);
+    Long key = e != null && e.getValue() >= from ? e.getKey() : runs.ceilingKey(from);
+    while (key != null && key <= to) {
+      long end = runs.remove(key);
+      size -= end - key + 1;
+      if (key < from) {
+        runs.put(key, from - 1);
+        size += from - key;
+      }
+      if (end > to) {
+        runs.put(to + 1, end);
+        size += end - to;
+      }
+      key = runs.higherKey(key);
+    }
+  }
+
   boolean contains(long seq) {
     Map.Entry<Long, Long> e = runs.floorEntry(seq);
     return e != null && e.getValue() >= seq;
