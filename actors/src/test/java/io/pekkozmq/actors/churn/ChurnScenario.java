@@ -2,6 +2,7 @@ package io.pekkozmq.actors.churn;
 
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZeroMQ;
+import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.actors.churn.Peer.Role;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
@@ -575,13 +576,23 @@ abstract class ChurnScenario implements AutoCloseable {
     return new AssertionError(context() + what + "\nlast events:\n  " + String.join("\n  ", tail));
   }
 
+  /**
+   * Cleanup: our sockets still open close with LINGER 0 (a failed run must not leave them
+   * lingering at peers that are about to go), then every peer process or socket ends.
+   */
   @Override
   public void close() {
     stopBackground();
-    for (Peer p : lives.values().stream().map(l -> l.peer).toList()) p.close();
     for (OurSocket s : ours) {
       ZSocket z = s.socket();
-      if (z != null) z.close();
+      if (z == null || z.core().isClosed()) continue;
+      try {
+        z.setOption(ZmqOption.LINGER, 0);
+      } catch (RuntimeException closing) {
+        // closing anyway
+      }
+      z.close();
     }
+    for (Peer p : lives.values().stream().map(l -> l.peer).toList()) p.close();
   }
 }

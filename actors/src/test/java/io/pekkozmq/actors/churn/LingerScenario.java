@@ -13,23 +13,27 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 /**
  * Our sender closed with LINGER -1 (the default) while its peers stay alive: everything it sent
  * before the close reaches them, as zmq_close promises. Two peers bind (our socket connects to
- * them), one connects to ours. First the socket connects and, without waiting for any handshake,
- * sends and closes: its connect-side pipes' engines are still connecting or mid-handshake. Then
- * (tcp and ipc) a new incarnation, all connected, sees one bound peer killed, sends while that
- * connection is being re-established, closes, and only then the peer comes back at its endpoint:
- * the lingering socket must reconnect and deliver (libzmq keeps a connect-side pipe, and what is
- * queued in it, across reconnects, and LINGER -1 waits for it).
+ * them), one connects to ours. Either the socket connects and, without waiting for any handshake,
+ * sends and closes: its connect-side pipes' engines are still connecting or mid-handshake; or
+ * (tcp and ipc) the socket, all connected, sees one bound peer killed, sends while that connection
+ * is being re-established, closes, and only then the peer comes back at its endpoint: the lingering
+ * socket must reconnect and deliver (libzmq keeps a connect-side pipe, and what is queued in it,
+ * across reconnects, and LINGER -1 waits for it).
  */
 final class LingerScenario extends ChurnScenario {
   private static final int COUNT = 300;
 
   private final SocketType type;
+  private final boolean whileReconnecting;
   private final Role receiver;
   private final OurSocket sender;
 
-  LingerScenario(SocketType type, String transport, long seed, ZeroMQ zmq, ActorTestKit kit, Path dir) {
-    super("LINGER -1 " + type, transport, seed, 1, zmq, kit, dir, type == SocketType.PUB);
+  LingerScenario(SocketType type, boolean whileReconnecting, String transport, long seed, ZeroMQ zmq, ActorTestKit kit,
+      Path dir) {
+    super("LINGER -1 " + type + (whileReconnecting ? " while reconnecting" : " right after connecting"), transport, seed,
+        1, zmq, kit, dir, type == SocketType.PUB);
     this.type = type;
+    this.whileReconnecting = whileReconnecting;
     this.receiver = switch (type) {
       case PUSH -> Role.PULL;
       case DEALER -> Role.ROUTER;
@@ -47,48 +51,54 @@ final class LingerScenario extends ChurnScenario {
     bound.add(startPeer(receiver, true, freshEndpoint("peer"), false));
     startPeer(receiver, false);
     awaitLive(sender, 1, "connecting peer");
-    if (type == SocketType.PUB) {
+    if (whileReconnecting) {
+      closeWhileReconnecting(bound);
+    } else if (type == SocketType.PUB) {
       // PUB sends nothing to a SUB whose subscription has not arrived (libzmq too): connect, and
       // close right after sending instead
       for (Peer p : bound) sender.connect(p.endpoint());
       awaitAllConnected();
       confirmSubscriptions();
       sendThenClose("right after sending, with every SUB subscribed");
+      awaitDelivered(List.copyOf(peers), "closed " + sender.name() + " right after sending");
     } else {
       for (Peer p : bound) sender.connect(p.endpoint());
       sendThenClose("right after connecting, the connect-side connections not yet made or mid-handshake");
-    }
-    awaitDelivered(List.copyOf(peers), "closed " + sender.name() + " right after " + (type == SocketType.PUB ? "sending" : "connecting"));
-    if (networked()) {
-      sender.open();
-      awaitAllConnected();
-      if (type == SocketType.PUB) confirmSubscriptions();
-      Peer victim = bound.get(0);
-      int lost = sender.watch().lost();
-      victim.kill();
-      note("killed " + victim.name());
-      awaitLost(sender, lost + 1, "kill of " + victim.name());
-      List<Peer> alive = List.copyOf(peers.stream().filter(p -> p != victim).toList());
-      peers.remove(victim);
-      sendThenClose("while its connection to the killed " + victim.name() + " is being re-established");
-      Peer back = startPeer(receiver, true, victim.endpoint(), false);
-      if (!sender.awaitLingerDone(WAIT)) {
-        throw failure(sender.name() + " (LINGER -1) still lingers " + WAIT + " after " + back.name() + " came back at "
-            + victim.endpoint() + ": what it queued for the reconnection was not delivered");
-      }
-      if (type == SocketType.PUB) {
-        // what a PUB queued for the killed SUB reaches its successor only if the PUB kept that
-        // pipe's subscription across the reconnect (libzmq does; not asserted): the two SUBs that
-        // stayed get everything
-        awaitDelivered(alive, "closed " + sender.name() + " while reconnecting to " + victim.endpoint());
-      } else {
-        List<Peer> now = new ArrayList<>(alive);
-        now.add(back);
-        awaitDelivered(now, "closed " + sender.name() + " while reconnecting to " + victim.endpoint());
-      }
+      awaitDelivered(List.copyOf(peers), "closed " + sender.name() + " right after connecting");
     }
     assertNoViolations();
     System.out.println("churn " + title + " over " + transport + " (seed " + seed + "): " + summary());
+  }
+
+  private void closeWhileReconnecting(List<Peer> bound) {
+    for (Peer p : bound) sender.connect(p.endpoint());
+    awaitAllConnected();
+    if (type == SocketType.PUB) confirmSubscriptions();
+    Peer victim = bound.get(0);
+    int lost = sender.watch().lost();
+    victim.kill();
+    note("killed " + victim.name());
+    awaitLost(sender, lost + 1, "kill of " + victim.name());
+    peers.remove(victim);
+    List<Peer> alive = List.copyOf(peers);
+    sendThenClose("while its connection to the killed " + victim.name() + " is being re-established");
+    Peer back = startPeer(receiver, true, victim.endpoint(), false);
+    if (!sender.awaitLingerDone(WAIT)) {
+      throw failure(sender.name() + " (LINGER -1) still lingers " + WAIT + " after " + back.name() + " came back at "
+          + victim.endpoint() + ": what it queued for the reconnection was not delivered; got "
+          + alive.stream().map(p -> p.name() + "=" + ledger.receivedBy(sender.name(), p.name())).toList()
+          + ", " + back.name() + "=" + ledger.receivedBy(sender.name(), back.name()));
+    }
+    if (type == SocketType.PUB) {
+      // what a PUB queued for the killed SUB reaches its successor only if the PUB kept that
+      // pipe's subscription across the reconnect (libzmq does; not asserted): the two SUBs that
+      // stayed get everything
+      awaitDelivered(alive, "closed " + sender.name() + " while reconnecting to " + victim.endpoint());
+    } else {
+      List<Peer> now = new ArrayList<>(alive);
+      now.add(back);
+      awaitDelivered(now, "closed " + sender.name() + " while reconnecting to " + victim.endpoint());
+    }
   }
 
   private void sendThenClose(String when) {
