@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -142,7 +143,7 @@ abstract class ChurnScenario implements AutoCloseable {
 
   private void churn() {
     List<Thread> threads = new ArrayList<>();
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean stop = new AtomicBoolean();
     for (Runnable body : traffic(new Random(rnd.nextLong()))) {
       Thread t = new Thread(() -> {
         try {
