@@ -6,7 +6,9 @@ import io.pekkozmq.testkit.PyZmq;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +42,14 @@ class ChurnHarnessTest extends RuntimePerClass {
   void announceSeed() throws IOException {
     System.out.println("churn harness: -Dchurn.seed=" + SEED + " -Dchurn.scale=" + SCALE);
     dir = Files.createTempDirectory("pzmq-churn");
+  }
+
+  @AfterAll
+  void removeIpcFiles() throws IOException {
+    if (dir == null) return;
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+    }
   }
 
   static Stream<String> transports() {

@@ -104,8 +104,20 @@ abstract class ChurnScenario implements AutoCloseable {
 
   // ---- the skeleton -------------------------------------------------------------------------
 
-  /** Runs the scenario: stable, then {@code 4 x scale} rounds of churn and stable, then the checks. */
-  void run() {
+  /** Runs the scenario; any failure, also one from a helper or a socket, names the seed. */
+  final void run() {
+    try {
+      play();
+    } catch (AssertionError | RuntimeException e) {
+      if (String.valueOf(e.getMessage()).startsWith(context())) throw e;
+      AssertionError named = failure(e.toString());
+      named.initCause(e);
+      throw named;
+    }
+  }
+
+  /** The skeleton: stable, then {@code 4 x scale} rounds of churn and stable, then the checks. */
+  void play() {
     setUp();
     stable();
     int rounds = 4 * scale;
@@ -157,7 +169,7 @@ abstract class ChurnScenario implements AutoCloseable {
       t.start();
     }
     try {
-      int events = 3 + rnd.nextInt(3);
+      int events = 4 + rnd.nextInt(3);
       for (int i = 0; i < events; i++) {
         pause(rnd.nextInt(25));
         randomChange();

@@ -44,7 +44,7 @@ final class LingerScenario extends ChurnScenario {
   }
 
   @Override
-  void run() {
+  void play() {
     sender.open();
     List<Peer> bound = new ArrayList<>();
     bound.add(startPeer(receiver, true, freshEndpoint("peer"), false));
