@@ -23,6 +23,7 @@ public final class PyPeer implements AutoCloseable {
   private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final StringBuffer stderr = new StringBuffer();
   private final OutputStream stdin;
+  private volatile boolean ended;
 
   PyPeer(Process process) {
     this.process = process;
@@ -77,6 +78,49 @@ public final class PyPeer implements AutoCloseable {
       fail("python closed stdout; stderr:\n" + stderrSettled());
     }
     return line;
+  }
+
+  /**
+   * The next stdout line, or null when none comes within {@code timeout} or python has closed
+   * stdout (then at once, every time): for readers that outlive the process, e.g. after {@link #kill}.
+   */
+  public String pollLine(Duration timeout) {
+    String line;
+    try {
+      line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    if (line == EOF) {
+      lines.add(EOF);
+      ended = true;
+      return null;
+    }
+    return line;
+  }
+
+  /** Whether {@link #pollLine} has returned every line python printed and found stdout closed. */
+  public boolean ended() {
+    return ended;
+  }
+
+  /** Whether the process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * SIGKILL: libzmq gets no chance to flush, linger or close its connections gracefully (the kernel
+   * closes them). Waits for the exit; what python printed before stays readable.
+   */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) fail("python survived SIGKILL for 10 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Skips lines until one starts with {@code prefix}, and returns it. */
