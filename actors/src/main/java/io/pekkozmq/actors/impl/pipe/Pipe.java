@@ -245,8 +245,15 @@ public final class Pipe {
 
     // ---- writing ---------------------------------------------------------------------------
 
+    /**
+     * Also false for good once the peer has closed its side: in this runtime an end closes its
+     * writing side only when its owner lets go of the pipe, so nobody would read what we wrote
+     * (libzmq's check_write fails once the peer's pipe_term is processed). The pattern then skips
+     * this pipe while it still reads the messages the peer left in it.
+     */
     @Override
     public boolean checkWrite() {
+      if (in.writerClosed) return false;
       if (hasRoom()) return true;
       out.writerWaiting.set(true);
       if (hasRoom()) {
