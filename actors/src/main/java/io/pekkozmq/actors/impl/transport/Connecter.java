@@ -128,8 +128,8 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
   }
 
   @Override
-  public void ready(SelectionKey k) {
-    k.interestOps(0);
+  public void ready(int readyOps) {
+    key.interestOps(0);
     self.tell(ConnectReady.INSTANCE);
   }
 
