@@ -289,7 +289,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         timeoutArmed = false;
         if (traffic == timeoutMark && !inboundBlocked) {
           fail(Outcome.DISCONNECTED, "heartbeat: no traffic from the peer within HEARTBEAT_TIMEOUT of "
-              + heartbeatTimeout() + " ms");
+              + HeartbeatTimes.timeoutMillis(options.heartbeatIvl, options.heartbeatTimeout) + " ms");
         }
       }
       case ARM_TTL -> {
@@ -350,19 +350,14 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       timers.cancel(Heartbeat.TIMEOUT);
       timeoutArmed = false;
     }
-    conn.queuePing(options.heartbeatContext, options.heartbeatTtl / 100);
+    conn.queuePing(options.heartbeatContext, HeartbeatTimes.pingTtlDeciseconds(options.heartbeatTtl));
     writeOut();
-    long timeout = heartbeatTimeout();
+    long timeout = HeartbeatTimes.timeoutMillis(options.heartbeatIvl, options.heartbeatTimeout);
     if (!stopped && !timeoutArmed && timeout > 0 && !inboundBlocked) {
       timeoutArmed = true;
       timeoutMark = traffic;
       timers.startSingleTimer(Heartbeat.TIMEOUT, Duration.ofMillis(timeout));
     }
-  }
-
-  /** HEARTBEAT_TIMEOUT, or the interval when unset (-1), as libzmq. */
-  private long heartbeatTimeout() {
-    return options.heartbeatTimeout < 0 ? options.heartbeatIvl : options.heartbeatTimeout;
   }
 
   private void armTtl() {
