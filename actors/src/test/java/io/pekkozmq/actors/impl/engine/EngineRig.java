@@ -113,9 +113,19 @@ final class EngineRig implements AutoCloseable {
 
     /** What the session does after the handshake: a pipe with the socket's HWMs, its end to the engine. */
     Pipe.End attach() {
-      pipe = Pipe.create(options.rcvHwm, options.sndHwm);
-      engine.tell(new Engine.Attach(pipe.a()));
-      return pipe.b();
+      return attach(pipe());
+    }
+
+    /** A pipe as the session makes it (a: the session's and engine's end, b: the socket's), not yet attached. */
+    Pipe pipe() {
+      return Pipe.create(options.rcvHwm, options.sndHwm);
+    }
+
+    /** Hands the engine {@code p}'s end, as a connect-side session does with the pipe it made up front. */
+    Pipe.End attach(Pipe p) {
+      pipe = p;
+      engine.tell(new Engine.Attach(p.a()));
+      return p.b();
     }
 
     boolean attached() {
