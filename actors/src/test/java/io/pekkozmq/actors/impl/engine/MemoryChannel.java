@@ -62,11 +62,6 @@ final class MemoryChannel implements EngineChannel {
     queueSelect();
   }
 
-  /** Sends {@code bytes} one at a time, each read on its own. */
-  void peerSendsByteByByte(byte[] bytes) {
-    for (byte b : bytes) peerSends(new byte[] {b});
-  }
-
   /** The peer closes its side: reads return -1 once its bytes are read. */
   void peerCloses() {
     synchronized (this) {
@@ -109,10 +104,6 @@ final class MemoryChannel implements EngineChannel {
   /** Peer bytes the engine has not read yet. */
   synchronized int unread() {
     return inbound.length - inboundPos;
-  }
-
-  synchronized int interestOps() {
-    return interest;
   }
 
   synchronized boolean readInterest() {
