@@ -153,14 +153,14 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private long ttlMark;
   private int ttlPingMark;
 
-  private Engine(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, SocketChannel channel,
+  private Engine(ActorContext<Command> ctx, TimerScheduler<Command> timers, EngineChannel channel,
       SocketType type, SocketOptions options, boolean asServer, Owner owner, EventSink events,
       String local, String remote, long connectionId) {
     super(ctx);
     this.ctx = ctx;
     this.self = ctx.getSelf();
     this.timers = timers;
-    this.channel = new EngineChannel(io, channel, owner, self);
+    this.channel = channel;
     this.owner = owner;
     this.events = events;
     this.local = local;
@@ -183,8 +183,15 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   public static Behavior<Command> create(IoThread io, SocketChannel channel, SocketType type, SocketOptions options,
       boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new Engine(ctx, timers, new NioEngineChannel(io, channel),
+        type, options, asServer, owner, events, local, remote, connectionId)));
+  }
+
+  /** An engine over any {@link EngineChannel} (the tests' in-memory one); the session uses the one above. */
+  static Behavior<Command> create(EngineChannel channel, SocketType type, SocketOptions options,
+      boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new Engine(ctx, timers, io, channel, type, options, asServer, owner, events, local, remote, connectionId)));
+        new Engine(ctx, timers, channel, type, options, asServer, owner, events, local, remote, connectionId)));
   }
 
   static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, boolean asServer) {
@@ -219,7 +226,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     // The session attached the socket's end first: whoever sees this event and then sends on the
     // socket reaches this peer (libzmq's bind command precedes the event the same way).
     reportHandshake();
-    pipe.setListener(channel.wakeUps());
+    pipe.setListener(new EngineWakeUps(self));
     pipe.setLegacySubscriptions(conn.peer() != null && conn.peer().minorVersion() == 0);
     // Frames the codec held back while no pipe was attached go in now (or, draining, are dropped).
     resumeInput();
@@ -282,7 +289,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
         timeoutArmed = false;
         if (traffic == timeoutMark && !inboundBlocked) {
           fail(Outcome.DISCONNECTED, "heartbeat: no traffic from the peer within HEARTBEAT_TIMEOUT of "
-              + heartbeatTimeout() + " ms");
+              + HeartbeatTimes.timeoutMillis(options.heartbeatIvl, options.heartbeatTimeout) + " ms");
         }
       }
       case ARM_TTL -> {
@@ -343,19 +350,14 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
       timers.cancel(Heartbeat.TIMEOUT);
       timeoutArmed = false;
     }
-    conn.queuePing(options.heartbeatContext, options.heartbeatTtl / 100);
+    conn.queuePing(options.heartbeatContext, HeartbeatTimes.pingTtlDeciseconds(options.heartbeatTtl));
     writeOut();
-    long timeout = heartbeatTimeout();
+    long timeout = HeartbeatTimes.timeoutMillis(options.heartbeatIvl, options.heartbeatTimeout);
     if (!stopped && !timeoutArmed && timeout > 0 && !inboundBlocked) {
       timeoutArmed = true;
       timeoutMark = traffic;
       timers.startSingleTimer(Heartbeat.TIMEOUT, Duration.ofMillis(timeout));
     }
-  }
-
-  /** HEARTBEAT_TIMEOUT, or the interval when unset (-1), as libzmq. */
-  private long heartbeatTimeout() {
-    return options.heartbeatTimeout < 0 ? options.heartbeatIvl : options.heartbeatTimeout;
   }
 
   private void armTtl() {
@@ -384,10 +386,11 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   // ---- readiness (on this actor's thread) ---------------------------------------------------
 
   @Override
-  public void ready(SelectionKey k) {
+  public void ready(int readyOps) {
     if (stopped) return;
-    if (k.isReadable()) readIn();
-    if (!stopped && k.isValid() && k.isWritable()) writeOut();
+    if ((readyOps & SelectionKey.OP_READ) != 0) readIn();
+    // only release cancels the key, and it comes after stopped: this stands for the key's isValid
+    if (!stopped && (readyOps & SelectionKey.OP_WRITE) != 0) writeOut();
     if (stopped) self.tell(StopNow.INSTANCE);
   }
 
@@ -569,6 +572,8 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
     if (stopped) return;
     reportHandshake();
     stopped = true;
-    channel.stopped(pipe, outcome, reason);
+    if (pipe != null) pipe.setListener(null); // nothing wakes a stopped engine
+    channel.release();
+    owner.engineStopped(self, outcome, reason);
   }
 }

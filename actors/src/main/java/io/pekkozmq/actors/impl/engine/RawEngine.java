@@ -48,6 +48,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
 
   private final ActorRef<Engine.Command> self;
   private final EngineChannel channel;
+  private final Engine.Owner owner;
   private final EventSink events;
   private final String local;
   private final String remote;
@@ -66,11 +67,12 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private boolean draining;
   private boolean stopped;
 
-  private RawEngine(ActorContext<Engine.Command> ctx, IoThread io, SocketChannel channel, SocketOptions options,
+  private RawEngine(ActorContext<Engine.Command> ctx, EngineChannel channel, SocketOptions options,
       Engine.Owner owner, EventSink events, String local, String remote, long connectionId) {
     super(ctx);
     this.self = ctx.getSelf();
-    this.channel = new EngineChannel(io, channel, owner, self);
+    this.channel = channel;
+    this.owner = owner;
     this.events = events;
     this.local = local;
     this.remote = remote;
@@ -89,7 +91,14 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
 
   public static Behavior<Engine.Command> create(IoThread io, SocketChannel channel, SocketOptions options,
       Engine.Owner owner, EventSink events, String local, String remote, long connectionId) {
-    return Behaviors.setup(ctx -> new RawEngine(ctx, io, channel, options, owner, events, local, remote, connectionId));
+    return Behaviors.setup(ctx -> new RawEngine(ctx, new NioEngineChannel(io, channel), options, owner, events,
+        local, remote, connectionId));
+  }
+
+  /** A raw engine over any {@link EngineChannel} (the tests' in-memory one); the session uses the one above. */
+  static Behavior<Engine.Command> create(EngineChannel channel, SocketOptions options, Engine.Owner owner,
+      EventSink events, String local, String remote, long connectionId) {
+    return Behaviors.setup(ctx -> new RawEngine(ctx, channel, options, owner, events, local, remote, connectionId));
   }
 
   @Override
@@ -109,7 +118,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private Behavior<Engine.Command> onAttach(Engine.Attach a) {
     if (stopped) return Behaviors.stopped();
     pipe = a.pipe();
-    pipe.setListener(channel.wakeUps());
+    pipe.setListener(new EngineWakeUps(self));
     if (notify) refused = Frame.EMPTY; // queued ahead of the first read
     return afterIo(() -> {
       resumeInput();
@@ -137,10 +146,11 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   // ---- readiness (on this actor's thread) ---------------------------------------------------
 
   @Override
-  public void ready(SelectionKey k) {
-    if (stopped || !k.isValid()) return;
-    if (k.isReadable()) pullIn();
-    if (!stopped && k.isValid() && k.isWritable()) pushOut();
+  public void ready(int readyOps) {
+    if (stopped) return;
+    if ((readyOps & SelectionKey.OP_READ) != 0) pullIn();
+    // only release cancels the key, and it comes after stopped: this stands for the key's isValid
+    if (!stopped && (readyOps & SelectionKey.OP_WRITE) != 0) pushOut();
     if (stopped) self.tell(new Engine.Close(false)); // the actor stops on its next message
   }
 
@@ -266,7 +276,9 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private void finish(Engine.Outcome outcome, String reason) {
     if (stopped) return;
     stopped = true;
-    channel.stopped(pipe, outcome, reason);
+    if (pipe != null) pipe.setListener(null); // nothing wakes a stopped engine
+    channel.release();
+    owner.engineStopped(self, outcome, reason);
   }
 
   private static int errnoOf(IOException e) {

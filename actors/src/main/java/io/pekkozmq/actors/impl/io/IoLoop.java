@@ -134,7 +134,7 @@ public final class IoLoop extends AbstractExecutorService {
       it.remove();
       if (!key.isValid()) continue;
       try {
-        ((IoHandler) key.attachment()).ready(key);
+        ((IoHandler) key.attachment()).ready(key.readyOps());
       } catch (CancelledKeyException ignored) {
         // the handler closed its own channel while handling readiness
       } catch (Throwable t) {

@@ -57,7 +57,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
   private final SocketOptions options;
   private final Owner owner;
   private final EventSink events;
-  private int currentIvl;
+  private final ReconnectBackoff backoff;
   private SocketChannel channel;
   /** The current attempt's id: its CONNECTED or CLOSED value (where libzmq has the fd). */
   private long attemptId;
@@ -74,7 +74,7 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     this.options = options;
     this.owner = owner;
     this.events = events;
-    this.currentIvl = options.reconnectIvl;
+    this.backoff = new ReconnectBackoff(options.reconnectIvl, options.reconnectIvlMax, ThreadLocalRandom.current());
   }
 
   /**
@@ -128,8 +128,8 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
   }
 
   @Override
-  public void ready(SelectionKey k) {
-    k.interestOps(0);
+  public void ready(int readyOps) {
+    key.interestOps(0);
     self.tell(ConnectReady.INSTANCE);
   }
 
@@ -177,14 +177,9 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     return this;
   }
 
-  /** libzmq's get_new_reconnect_ivl: the current interval plus jitter, then back off. */
+  /** libzmq's add_reconnect_timer: CONNECT_RETRIED with the wait, then the next attempt after it. */
   private void scheduleRetry() {
-    int base = Math.max(currentIvl, 1);
-    int jitter = options.reconnectIvl > 0 ? ThreadLocalRandom.current().nextInt(options.reconnectIvl) : 0;
-    int interval = base + jitter;
-    if (options.reconnectIvlMax > 0 && options.reconnectIvlMax > options.reconnectIvl) {
-      currentIvl = Math.min(currentIvl * 2, options.reconnectIvlMax);
-    }
+    int interval = backoff.next();
     events.emit(EventType.CONNECT_RETRIED, interval, "", endpoint.original());
     timers.startSingleTimer(Attempt.INSTANCE, Duration.ofMillis(interval));
   }

@@ -115,8 +115,8 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
   }
 
   @Override
-  public void ready(SelectionKey k) {
-    k.interestOps(0); // accept in the actor, where spawning is allowed
+  public void ready(int readyOps) {
+    key.interestOps(0); // accept in the actor, where spawning is allowed
     self.tell(Accept.INSTANCE);
   }
 
