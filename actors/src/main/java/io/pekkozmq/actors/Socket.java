@@ -3,6 +3,7 @@ package io.pekkozmq.actors;
 import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.Inproc;
 import io.pekkozmq.actors.impl.MonitorHub;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.session.Session;
@@ -491,20 +492,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     try {
       checkOpen();
       if (s.option().isPatternOption()) {
-        core.setPatternOption(s.option().name(), s.value());
+        core.setPatternOption(s.option(), s.value());
         // connections made from now on read it (libzmq's raw engine copies it at bind/connect)
-        if (s.option() == ZmqOption.STREAM_NOTIFY) options.streamNotify = (Boolean) core.patternOption("STREAM_NOTIFY");
+        if (s.option() == ZmqOption.STREAM_NOTIFY) options.streamNotify = (Boolean) core.patternOption(ZmqOption.STREAM_NOTIFY);
         reply(s.replyTo(), new Done());
         return this;
       }
       core.withLock(() -> {
         options.set(s.option(), s.value());
-        var po = core.patternOptions();
-        po.sendHwm = options.sndHwm;
-        po.recvHwm = options.rcvHwm;
-        po.routingId = options.routingId;
-        po.immediate = options.immediate;
-        po.conflate = options.conflate;
+        options.copyTo(core.patternOptions());
       });
       core.setTimeouts(options.sndTimeo, options.rcvTimeo);
       reply(s.replyTo(), new Done());
@@ -520,7 +516,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         case LAST_ENDPOINT -> core.lastEndpoint();
         case TYPE -> type.name();
         case SUBSCRIBE, UNSUBSCRIBE -> throw new IllegalArgumentException(g.option() + " is write-only");
-        default -> g.option().isPatternOption() ? core.patternOption(g.option().name()) : options.get(g.option());
+        default -> g.option().isPatternOption() ? core.patternOption(g.option()) : options.get(g.option());
       };
       reply(g.replyTo(), new OptionValue(v));
     } catch (RuntimeException e) {

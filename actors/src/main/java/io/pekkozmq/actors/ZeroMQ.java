@@ -2,6 +2,7 @@ package io.pekkozmq.actors;
 
 import com.typesafe.config.Config;
 import io.pekkozmq.actors.impl.Inproc;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.engine.SocketType;
@@ -92,8 +93,7 @@ public final class ZeroMQ implements Extension {
     }
     SocketOptions options = SocketOptions.fromConfig(settings.socketDefaults());
     PatternOptions po = new PatternOptions();
-    po.sendHwm = options.sndHwm;
-    po.recvHwm = options.rcvHwm;
+    options.copyTo(po);
     String id = type.name().toLowerCase() + "-" + socketIds.incrementAndGet();
     SocketCore core = new SocketCore(id, type, Patterns.create(type, po), po);
     core.setTimeouts(options.sndTimeo, options.rcvTimeo);

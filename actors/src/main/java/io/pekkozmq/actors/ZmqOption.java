@@ -1,78 +1,141 @@
 package io.pekkozmq.actors;
 
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.ZmqException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Socket options, named as libzmq names them (without {@code ZMQ_}). The value type of each is
- * given; {@link #parse} accepts libzmq's name in any case.
+ * Socket options, named as libzmq names them (without {@code ZMQ_}); {@link #parse} accepts
+ * libzmq's name in any case. Each option is defined once, here, as Netty's {@code ChannelOption}
+ * is: its value type, its {@link Scope}, its default's key in reference.conf's
+ * {@code pekko-zmq.socket} block (if it has one) and its {@link #validate check}.
  */
 public enum ZmqOption {
-  SNDHWM(Integer.class),
-  RCVHWM(Integer.class),
-  LINGER(Integer.class),
-  RECONNECT_IVL(Integer.class),
-  RECONNECT_IVL_MAX(Integer.class),
+  SNDHWM(Integer.class, Scope.CONNECTION, "sndhwm", ZmqOption::nonNegative),
+  RCVHWM(Integer.class, Scope.CONNECTION, "rcvhwm", ZmqOption::nonNegative),
+  LINGER(Integer.class, Scope.SOCKET, "linger", ZmqOption::atLeastMinusOne),
+  RECONNECT_IVL(Integer.class, Scope.CONNECTION, "reconnect-ivl", ZmqOption::atLeastMinusOne),
+  RECONNECT_IVL_MAX(Integer.class, Scope.CONNECTION, "reconnect-ivl-max", ZmqOption::nonNegative),
   /** Bit set: 1 stop on connection refused, 2 on handshake failure, 4 after a disconnect. */
-  RECONNECT_STOP(Integer.class),
-  CONNECT_TIMEOUT(Integer.class),
-  HANDSHAKE_IVL(Integer.class),
-  IMMEDIATE(Boolean.class),
-  ROUTING_ID(byte[].class),
-  CONNECT_ROUTING_ID(byte[].class),
-  MAXMSGSIZE(Long.class),
-  SNDTIMEO(Integer.class),
-  RCVTIMEO(Integer.class),
-  TCP_KEEPALIVE(Integer.class),
-  TCP_KEEPALIVE_IDLE(Integer.class),
-  TCP_KEEPALIVE_CNT(Integer.class),
-  TCP_KEEPALIVE_INTVL(Integer.class),
-  AFFINITY(Long.class),
-  IPV6(Boolean.class),
-  HEARTBEAT_IVL(Integer.class),
-  HEARTBEAT_TTL(Integer.class),
-  HEARTBEAT_TIMEOUT(Integer.class),
+  RECONNECT_STOP(Integer.class, Scope.CONNECTION, "reconnect-stop", ZmqOption::nonNegative),
+  CONNECT_TIMEOUT(Integer.class, Scope.CONNECTION, "connect-timeout", ZmqOption::nonNegative),
+  HANDSHAKE_IVL(Integer.class, Scope.CONNECTION, "handshake-ivl", ZmqOption::nonNegative),
+  IMMEDIATE(Boolean.class, Scope.CONNECTION, "immediate", ZmqOption::bool),
+  /** None by default: a peer ROUTER then names us itself. */
+  ROUTING_ID(byte[].class, Scope.CONNECTION, null, ZmqOption::routingId),
+  /** Names the next connect only (ROUTER and STREAM); the socket consumes it. None by default. */
+  CONNECT_ROUTING_ID(byte[].class, Scope.SOCKET, null, ZmqOption::routingId),
+  MAXMSGSIZE(Long.class, Scope.CONNECTION, "maxmsgsize", (o, v) -> Math.max(-1, longValue(o, v))),
+  SNDTIMEO(Integer.class, Scope.SOCKET, "sndtimeo", ZmqOption::atLeastMinusOne),
+  RCVTIMEO(Integer.class, Scope.SOCKET, "rcvtimeo", ZmqOption::atLeastMinusOne),
+  TCP_KEEPALIVE(Integer.class, Scope.CONNECTION, "tcp-keepalive", ZmqOption::atLeastMinusOne),
+  TCP_KEEPALIVE_IDLE(Integer.class, Scope.CONNECTION, "tcp-keepalive-idle", ZmqOption::atLeastMinusOne),
+  TCP_KEEPALIVE_CNT(Integer.class, Scope.CONNECTION, "tcp-keepalive-cnt", ZmqOption::atLeastMinusOne),
+  TCP_KEEPALIVE_INTVL(Integer.class, Scope.CONNECTION, "tcp-keepalive-intvl", ZmqOption::atLeastMinusOne),
+  /** Which I/O threads the socket's connections may use (bit set; 0 = any). */
+  AFFINITY(Long.class, Scope.SOCKET, "affinity", ZmqOption::longValue),
+  IPV6(Boolean.class, Scope.CONNECTION, "ipv6", ZmqOption::bool),
+  HEARTBEAT_IVL(Integer.class, Scope.CONNECTION, "heartbeat-ivl", ZmqOption::nonNegative),
+  HEARTBEAT_TTL(Integer.class, Scope.CONNECTION, "heartbeat-ttl", ZmqOption::heartbeatTtl),
+  HEARTBEAT_TIMEOUT(Integer.class, Scope.CONNECTION, "heartbeat-timeout", ZmqOption::nonNegative),
   /** Up to 16 bytes sent in each PING and echoed by the peer's PONG. */
-  HEARTBEAT_CONTEXT(byte[].class),
-  CONFLATE(Boolean.class),
-  /** SUB/XSUB (and XPUB with XPUB_MANUAL): add a subscription prefix. */
-  SUBSCRIBE(byte[].class),
-  UNSUBSCRIBE(byte[].class),
-  ROUTER_MANDATORY(Boolean.class),
-  ROUTER_HANDOVER(Boolean.class),
+  HEARTBEAT_CONTEXT(byte[].class, Scope.CONNECTION, "heartbeat-context", ZmqOption::heartbeatContext),
+  CONFLATE(Boolean.class, Scope.CONNECTION, "conflate", ZmqOption::bool),
+  /** SUB/XSUB (and XPUB with XPUB_MANUAL): add a subscription prefix. Write-only. */
+  SUBSCRIBE(byte[].class, Scope.PATTERN, null, ZmqOption::patternBytes),
+  /** Write-only. */
+  UNSUBSCRIBE(byte[].class, Scope.PATTERN, null, ZmqOption::patternBytes),
+  ROUTER_MANDATORY(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  ROUTER_HANDOVER(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
   /** 1 notify on connect, 2 on disconnect, 3 both (libzmq's draft ZMQ_ROUTER_NOTIFY). */
-  ROUTER_NOTIFY(Integer.class),
-  PROBE_ROUTER(Boolean.class),
-  REQ_CORRELATE(Boolean.class),
-  REQ_RELAXED(Boolean.class),
-  XPUB_VERBOSE(Boolean.class),
-  XPUB_VERBOSER(Boolean.class),
-  XPUB_MANUAL(Boolean.class),
-  XPUB_MANUAL_LAST_VALUE(Boolean.class),
-  XPUB_NODROP(Boolean.class),
-  XPUB_WELCOME_MSG(byte[].class),
-  INVERT_MATCHING(Boolean.class),
-  STREAM_NOTIFY(Boolean.class),
-  LAST_ENDPOINT(String.class),
-  TYPE(String.class);
+  ROUTER_NOTIFY(Integer.class, Scope.PATTERN, null, ZmqOption::patternInt),
+  PROBE_ROUTER(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  REQ_CORRELATE(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  REQ_RELAXED(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  XPUB_VERBOSE(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  XPUB_VERBOSER(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  XPUB_MANUAL(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  XPUB_MANUAL_LAST_VALUE(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  XPUB_NODROP(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  /** Null or empty for none. */
+  XPUB_WELCOME_MSG(byte[].class, Scope.PATTERN, null, (o, v) -> v == null ? null : patternBytes(o, v)),
+  INVERT_MATCHING(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  /** The pattern holds it for getsockopt; the socket also copies it to connections made later. */
+  STREAM_NOTIFY(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  LAST_ENDPOINT(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue),
+  TYPE(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue);
+
+  /** Who reads an option, and so where the socket keeps it. */
+  public enum Scope {
+    /** Copied into each session and engine when it starts (at connect, or at accept after bind), as libzmq's sessions copy options. */
+    CONNECTION,
+    /** Read by the socket itself (SNDTIMEO, LINGER, AFFINITY...). */
+    SOCKET,
+    /** Read by the socket's pattern (its messaging pattern: ROUTER_MANDATORY, XPUB_VERBOSE, SUBSCRIBE...). */
+    PATTERN,
+    /** Answered by the socket, never set (LAST_ENDPOINT, TYPE). */
+    READ_ONLY
+  }
+
+  /** The user's value to the stored one, or ZmqException(EINVAL) naming the option and the value. */
+  @FunctionalInterface
+  private interface Check {
+    Object apply(ZmqOption option, Object value);
+  }
 
   private final Class<?> type;
+  private final Scope scope;
+  private final String configKey;
+  private final Check check;
 
-  ZmqOption(Class<?> type) {
+  ZmqOption(Class<?> type, Scope scope, String configKey, Check check) {
     this.type = type;
+    this.scope = scope;
+    this.configKey = configKey;
+    this.check = check;
   }
 
   public Class<?> valueType() {
     return type;
   }
 
-  /** Read-only options reject set. */
-  public boolean readOnly() {
-    return this == LAST_ENDPOINT || this == TYPE;
+  public Scope scope() {
+    return scope;
   }
 
-  /** Options the socket's pattern reads (as opposed to its connections). */
+  /**
+   * The key of this option's default in reference.conf's {@code pekko-zmq.socket} block (e.g.
+   * {@code reconnect-ivl}), or empty for options without one: the pattern options (their defaults
+   * are libzmq's, kept by the pattern), ROUTING_ID and CONNECT_ROUTING_ID (none unless set), and
+   * the read-only ones.
+   */
+  public Optional<String> configKey() {
+    return Optional.ofNullable(configKey);
+  }
+
+  /** Read-only options reject set. */
+  public boolean readOnly() {
+    return scope == Scope.READ_ONLY;
+  }
+
+  /** Options the socket's pattern reads (as opposed to its connections or the socket itself). */
   public boolean isPatternOption() {
-    return ordinal() >= SUBSCRIBE.ordinal() && ordinal() <= STREAM_NOTIFY.ordinal();
+    return scope == Scope.PATTERN;
+  }
+
+  /**
+   * The value the socket stores for {@code value} (Integer, Long, Boolean, byte[] or String as
+   * {@link #valueType} says; numbers and booleans may also come as strings for connection and
+   * socket options; byte[] options take a String as its UTF-8 bytes, and store a copy). Throws
+   * ZmqException(EINVAL) naming the option and what is wrong with the value.
+   */
+  public Object validate(Object value) {
+    if (readOnly()) throw invalid("option " + this + " is read-only");
+    // a pattern option's check says what a null lacks (XPUB_WELCOME_MSG takes it as "none")
+    if (value == null && scope != Scope.PATTERN) throw invalid("option " + this + " needs a value");
+    return check.apply(this, value);
   }
 
   public static ZmqOption parse(String name) {
@@ -83,5 +146,100 @@ public enum ZmqOption {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("unknown socket option '" + name + "'");
     }
+  }
+
+  // ---- checks: connection and socket options --------------------------------------------------
+
+  private static Object nonNegative(ZmqOption o, Object v) {
+    return atLeast(o, v, 0);
+  }
+
+  private static Object atLeastMinusOne(ZmqOption o, Object v) {
+    return atLeast(o, v, -1);
+  }
+
+  private static int atLeast(ZmqOption o, Object v, int min) {
+    long n = longValue(o, v);
+    if (n < min || n > Integer.MAX_VALUE) {
+      throw invalid("option " + o + " must be an integer >= " + min + ", got " + v);
+    }
+    return (int) n;
+  }
+
+  private static long longValue(ZmqOption o, Object v) {
+    if (v instanceof Number n) return n.longValue();
+    if (v instanceof String s) {
+      try {
+        return Long.parseLong(s.trim());
+      } catch (NumberFormatException e) {
+        throw invalid("option " + o + " needs a number, got '" + s + "'");
+      }
+    }
+    throw invalid("option " + o + " needs a number, got " + v.getClass().getSimpleName());
+  }
+
+  private static boolean bool(ZmqOption o, Object v) {
+    if (v instanceof Boolean b) return b;
+    if (v instanceof Number n) return n.intValue() != 0;
+    if (v instanceof String s) return s.equals("1") || s.equalsIgnoreCase("true");
+    throw invalid("option " + o + " needs a boolean, got " + v);
+  }
+
+  private static byte[] routingId(ZmqOption o, Object v) {
+    byte[] b = bytesOrNull(v);
+    if (b == null) throw invalid("option " + o + " needs bytes or a string");
+    if (b.length == 0 || b.length > 255) {
+      throw invalid("option " + o + " must be 1 to 255 bytes, got " + b.length);
+    }
+    if (b[0] == 0 && o == ROUTING_ID) {
+      throw invalid("option " + o + " may not start with a zero byte (reserved by libzmq)");
+    }
+    return b;
+  }
+
+  private static int heartbeatTtl(ZmqOption o, Object v) {
+    int ttl = atLeast(o, v, 0);
+    if (ttl > 6553599) throw invalid("HEARTBEAT_TTL " + ttl + " ms exceeds 6553599");
+    return ttl / 100 * 100; // libzmq keeps whole deciseconds, the unit the PING carries
+  }
+
+  private static byte[] heartbeatContext(ZmqOption o, Object v) {
+    byte[] b = bytesOrNull(v);
+    if (b == null) throw invalid("option " + o + " needs bytes or a string");
+    if (b.length > 16) throw invalid("option " + o + " is at most 16 bytes, got " + b.length);
+    return b;
+  }
+
+  private static Object readOnlyValue(ZmqOption o, Object v) {
+    throw invalid("option " + o + " is read-only");
+  }
+
+  // ---- checks: pattern options (strict types: no strings for numbers or booleans) -------------
+
+  private static boolean patternBool(ZmqOption o, Object v) {
+    if (v instanceof Boolean b) return b;
+    if (v instanceof Number n) return n.intValue() != 0;
+    throw invalid("option " + o + " needs a boolean, got " + v);
+  }
+
+  private static int patternInt(ZmqOption o, Object v) {
+    if (v instanceof Number n) return n.intValue();
+    throw invalid("option " + o + " got a value of the wrong type: " + v);
+  }
+
+  private static byte[] patternBytes(ZmqOption o, Object v) {
+    byte[] b = bytesOrNull(v);
+    if (b == null) throw invalid("option " + o + " needs bytes or a string, got " + v);
+    return b;
+  }
+
+  private static byte[] bytesOrNull(Object v) {
+    if (v instanceof byte[] b) return b.clone();
+    if (v instanceof String s) return s.getBytes(StandardCharsets.UTF_8);
+    return null;
+  }
+
+  private static ZmqException invalid(String message) {
+    return new ZmqException(Errno.EINVAL, message);
   }
 }

@@ -1,7 +1,7 @@
 package io.pekkozmq.streams;
 
 import com.typesafe.config.Config;
-import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
@@ -124,7 +124,7 @@ public final class ZmqSettings {
     }
     if (!option.isPatternOption()) {
       try {
-        new SocketOptions().set(option, value); // the same check the socket makes
+        option.validate(value); // the same check the socket makes
       } catch (ZmqException e) {
         throw new IllegalArgumentException(e.getMessage(), e);
       }

@@ -1,6 +1,5 @@
 package io.pekkozmq.actors.impl;
 
-import io.pekkozmq.actors.SocketOptions;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.SocketType;

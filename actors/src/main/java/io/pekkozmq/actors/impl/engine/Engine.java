@@ -1,6 +1,6 @@
 package io.pekkozmq.actors.impl.engine;
 
-import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.io.IoHandler;
 import io.pekkozmq.actors.impl.io.IoThread;

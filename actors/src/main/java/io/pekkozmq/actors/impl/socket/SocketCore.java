@@ -1,5 +1,6 @@
 package io.pekkozmq.actors.impl.socket;
 
+import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
@@ -258,87 +259,43 @@ public final class SocketCore {
   }
 
   /**
-   * Sets an option the pattern reads (libzmq's name without ZMQ_), or subscribes/unsubscribes.
+   * Sets an option the pattern reads ({@link ZmqOption.Scope#PATTERN}), or subscribes/unsubscribes.
    * Throws EINVAL naming the problem for a wrong value or an option this socket type lacks.
    */
-  public void setPatternOption(String name, Object value) {
+  public void setPatternOption(ZmqOption option, Object value) {
+    if (!option.isPatternOption()) throw new ZmqException(Errno.EINVAL, "unknown pattern option " + option);
+    Object v = option.validate(value);
     lock.lock();
     try {
-      PatternOptions o = patternOptions;
-      switch (name) {
-        case "SUBSCRIBE", "UNSUBSCRIBE" -> {
-          byte[] topic = bytes(name, value);
-          int rc = name.equals("SUBSCRIBE") ? pattern.subscribe(topic) : pattern.unsubscribe(topic);
-          if (rc != Pattern.OK) {
-            throw new ZmqException(pattern.lastError(), name + " is not valid on a " + type + " socket");
-          }
+      if (option == ZmqOption.SUBSCRIBE || option == ZmqOption.UNSUBSCRIBE) {
+        byte[] topic = (byte[]) v;
+        int rc = option == ZmqOption.SUBSCRIBE ? pattern.subscribe(topic) : pattern.unsubscribe(topic);
+        if (rc != Pattern.OK) {
+          throw new ZmqException(pattern.lastError(), option + " is not valid on a " + type + " socket");
         }
-        case "ROUTER_MANDATORY" -> o.routerMandatory = bool(name, value);
-        case "ROUTER_HANDOVER" -> o.routerHandover = bool(name, value);
-        case "ROUTER_NOTIFY" -> o.routerNotify = ((Number) value).intValue();
-        case "PROBE_ROUTER" -> o.probeRouter = bool(name, value);
-        case "REQ_CORRELATE" -> o.reqCorrelate = bool(name, value);
-        case "REQ_RELAXED" -> o.reqRelaxed = bool(name, value);
-        case "XPUB_VERBOSE" -> {
-          o.xpubVerbose = bool(name, value);
-          o.xpubVerboser = false; // libzmq: VERBOSE clears VERBOSER
-        }
-        case "XPUB_VERBOSER" -> o.xpubVerboser = bool(name, value);
-        case "XPUB_MANUAL" -> o.xpubManual = bool(name, value);
-        case "XPUB_MANUAL_LAST_VALUE" -> o.xpubManualLastValue = bool(name, value);
-        case "XPUB_NODROP" -> o.xpubNodrop = bool(name, value);
-        case "XPUB_WELCOME_MSG" -> o.xpubWelcomeMsg = value == null ? null : bytes(name, value);
-        case "INVERT_MATCHING" -> o.invertMatching = bool(name, value);
-        case "STREAM_NOTIFY" -> o.streamNotify = bool(name, value);
-        default -> throw new ZmqException(Errno.EINVAL, "unknown pattern option " + name);
+      } else {
+        PatternFields.of(option).store().accept(patternOptions, v);
       }
-      pattern.optionChanged(name);
+      pattern.optionChanged(option.name());
       changed.signalAll();
-    } catch (ClassCastException e) {
-      throw new ZmqException(Errno.EINVAL, "option " + name + " got a value of the wrong type: " + value);
     } finally {
       lock.unlock();
     }
     notifyWatchers();
   }
 
-  /** Reads an option the pattern holds. */
-  public Object patternOption(String name) {
+  /** Reads an option the pattern holds (byte[] values as a copy, empty when unset). */
+  public Object patternOption(ZmqOption option) {
+    PatternFields.Field f = PatternFields.of(option);
+    if (f == null) throw new ZmqException(Errno.EINVAL, "option " + option + " cannot be read");
     lock.lock();
     try {
-      PatternOptions o = patternOptions;
-      return switch (name) {
-        case "ROUTER_MANDATORY" -> o.routerMandatory;
-        case "ROUTER_HANDOVER" -> o.routerHandover;
-        case "ROUTER_NOTIFY" -> o.routerNotify;
-        case "PROBE_ROUTER" -> o.probeRouter;
-        case "REQ_CORRELATE" -> o.reqCorrelate;
-        case "REQ_RELAXED" -> o.reqRelaxed;
-        case "XPUB_VERBOSE" -> o.xpubVerbose;
-        case "XPUB_VERBOSER" -> o.xpubVerboser;
-        case "XPUB_MANUAL" -> o.xpubManual;
-        case "XPUB_MANUAL_LAST_VALUE" -> o.xpubManualLastValue;
-        case "XPUB_NODROP" -> o.xpubNodrop;
-        case "XPUB_WELCOME_MSG" -> o.xpubWelcomeMsg == null ? new byte[0] : o.xpubWelcomeMsg.clone();
-        case "INVERT_MATCHING" -> o.invertMatching;
-        case "STREAM_NOTIFY" -> o.streamNotify;
-        default -> throw new ZmqException(Errno.EINVAL, "option " + name + " cannot be read");
-      };
+      Object v = f.read().apply(patternOptions);
+      if (option.valueType() == byte[].class) return v == null ? new byte[0] : ((byte[]) v).clone();
+      return v;
     } finally {
       lock.unlock();
     }
-  }
-
-  private static boolean bool(String name, Object v) {
-    if (v instanceof Boolean b) return b;
-    if (v instanceof Number n) return n.intValue() != 0;
-    throw new ZmqException(Errno.EINVAL, "option " + name + " needs a boolean, got " + v);
-  }
-
-  private static byte[] bytes(String name, Object v) {
-    if (v instanceof byte[] b) return b.clone();
-    if (v instanceof String s) return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    throw new ZmqException(Errno.EINVAL, "option " + name + " needs bytes or a string, got " + v);
   }
 
   public List<Pipe.End> pipesSnapshot() {

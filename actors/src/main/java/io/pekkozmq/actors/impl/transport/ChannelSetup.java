@@ -1,6 +1,6 @@
 package io.pekkozmq.actors.impl.transport;
 
-import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.SocketOptions;
 import java.io.IOException;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;

@@ -3,7 +3,7 @@ package io.pekkozmq.actors.impl.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
-import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.engine.SocketType;

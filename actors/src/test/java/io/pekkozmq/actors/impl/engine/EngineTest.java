@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.engine.EngineRig.Conn;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.engine.Frame;

@@ -3,7 +3,7 @@ package io.pekkozmq.actors.impl.engine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.pekkozmq.actors.SocketOptions;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.ZmqException;
 import org.junit.jupiter.api.Test;

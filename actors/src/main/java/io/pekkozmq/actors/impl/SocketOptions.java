@@ -1,0 +1,186 @@
+package io.pekkozmq.actors.impl;
+
+import com.typesafe.config.Config;
+import io.pekkozmq.actors.ZmqOption;
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.ZmqException;
+import io.pekkozmq.engine.pattern.PatternOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Internal. A socket's connection and socket options ({@link ZmqOption.Scope#CONNECTION},
+ * {@link ZmqOption.Scope#SOCKET}); the pattern keeps its own in {@link PatternOptions}. The socket
+ * owns one mutable instance, touched by its actor only; every connection takes a {@link #copy}
+ * when it starts, as libzmq's sessions copy options at connect/bind time, and reads its fields.
+ * Defaults come from {@code pekko-zmq.socket} in reference.conf, under each option's
+ * {@link ZmqOption#configKey}; {@link ZmqOption#validate} checks what users set.
+ */
+public final class SocketOptions implements Cloneable {
+  public int sndHwm;
+  public int rcvHwm;
+  public int linger;
+  public int reconnectIvl;
+  public int reconnectIvlMax;
+  public int reconnectStop;
+  public int connectTimeout;
+  public int handshakeIvl;
+  public boolean immediate;
+  public byte[] routingId;
+  public byte[] connectRoutingId;
+  public long maxMsgSize;
+  public int sndTimeo;
+  public int rcvTimeo;
+  public int tcpKeepalive;
+  public int tcpKeepaliveIdle;
+  public int tcpKeepaliveCnt;
+  public int tcpKeepaliveIntvl;
+  public long affinity;
+  public boolean ipv6;
+  public int heartbeatIvl;
+  public int heartbeatTtl;
+  public int heartbeatTimeout;
+  public byte[] heartbeatContext = new byte[0];
+  public boolean conflate;
+  /**
+   * STREAM_NOTIFY as set on the socket (a pattern option: the pattern holds it, and its default,
+   * libzmq's true), copied here for the raw engine.
+   */
+  public boolean streamNotify = true;
+
+  /** Where each connection or socket option lives: one line per option, beside its field. */
+  private record Field(BiConsumer<SocketOptions, Object> store, Function<SocketOptions, Object> read) {}
+
+  private static final Map<ZmqOption, Field> FIELDS = new EnumMap<>(ZmqOption.class);
+
+  static {
+    field(ZmqOption.SNDHWM, (o, v) -> o.sndHwm = (int) v, o -> o.sndHwm);
+    field(ZmqOption.RCVHWM, (o, v) -> o.rcvHwm = (int) v, o -> o.rcvHwm);
+    field(ZmqOption.LINGER, (o, v) -> o.linger = (int) v, o -> o.linger);
+    field(ZmqOption.RECONNECT_IVL, (o, v) -> o.reconnectIvl = (int) v, o -> o.reconnectIvl);
+    field(ZmqOption.RECONNECT_IVL_MAX, (o, v) -> o.reconnectIvlMax = (int) v, o -> o.reconnectIvlMax);
+    field(ZmqOption.RECONNECT_STOP, (o, v) -> o.reconnectStop = (int) v, o -> o.reconnectStop);
+    field(ZmqOption.CONNECT_TIMEOUT, (o, v) -> o.connectTimeout = (int) v, o -> o.connectTimeout);
+    field(ZmqOption.HANDSHAKE_IVL, (o, v) -> o.handshakeIvl = (int) v, o -> o.handshakeIvl);
+    field(ZmqOption.IMMEDIATE, (o, v) -> o.immediate = (boolean) v, o -> o.immediate);
+    field(ZmqOption.ROUTING_ID, (o, v) -> o.routingId = (byte[]) v, o -> o.routingId);
+    field(ZmqOption.CONNECT_ROUTING_ID, (o, v) -> o.connectRoutingId = (byte[]) v, o -> o.connectRoutingId);
+    field(ZmqOption.MAXMSGSIZE, (o, v) -> o.maxMsgSize = (long) v, o -> o.maxMsgSize);
+    field(ZmqOption.SNDTIMEO, (o, v) -> o.sndTimeo = (int) v, o -> o.sndTimeo);
+    field(ZmqOption.RCVTIMEO, (o, v) -> o.rcvTimeo = (int) v, o -> o.rcvTimeo);
+    field(ZmqOption.TCP_KEEPALIVE, (o, v) -> o.tcpKeepalive = (int) v, o -> o.tcpKeepalive);
+    field(ZmqOption.TCP_KEEPALIVE_IDLE, (o, v) -> o.tcpKeepaliveIdle = (int) v, o -> o.tcpKeepaliveIdle);
+    field(ZmqOption.TCP_KEEPALIVE_CNT, (o, v) -> o.tcpKeepaliveCnt = (int) v, o -> o.tcpKeepaliveCnt);
+    field(ZmqOption.TCP_KEEPALIVE_INTVL, (o, v) -> o.tcpKeepaliveIntvl = (int) v, o -> o.tcpKeepaliveIntvl);
+    field(ZmqOption.AFFINITY, (o, v) -> o.affinity = (long) v, o -> o.affinity);
+    field(ZmqOption.IPV6, (o, v) -> o.ipv6 = (boolean) v, o -> o.ipv6);
+    field(ZmqOption.HEARTBEAT_IVL, (o, v) -> o.heartbeatIvl = (int) v, o -> o.heartbeatIvl);
+    field(ZmqOption.HEARTBEAT_TTL, (o, v) -> o.heartbeatTtl = (int) v, o -> o.heartbeatTtl);
+    field(ZmqOption.HEARTBEAT_TIMEOUT, (o, v) -> o.heartbeatTimeout = (int) v, o -> o.heartbeatTimeout);
+    field(ZmqOption.HEARTBEAT_CONTEXT, (o, v) -> o.heartbeatContext = (byte[]) v, o -> o.heartbeatContext);
+    field(ZmqOption.CONFLATE, (o, v) -> o.conflate = (boolean) v, o -> o.conflate);
+  }
+
+  private static void field(ZmqOption option, BiConsumer<SocketOptions, Object> store, Function<SocketOptions, Object> read) {
+    FIELDS.put(option, new Field(store, read));
+  }
+
+  /** Whether {@link #set} and {@link #get} handle {@code option} (every connection and socket option). */
+  public static boolean holds(ZmqOption option) {
+    return FIELDS.containsKey(option);
+  }
+
+  /**
+   * The defaults in {@code config} (the {@code pekko-zmq.socket} block): each option's
+   * {@link ZmqOption#configKey}, taken as the configuration gives it (not checked).
+   */
+  public static SocketOptions fromConfig(Config c) {
+    SocketOptions o = new SocketOptions();
+    for (Map.Entry<ZmqOption, Field> e : FIELDS.entrySet()) {
+      ZmqOption option = e.getKey();
+      if (option.configKey().isEmpty()) continue;
+      String key = option.configKey().get();
+      Class<?> type = option.valueType();
+      Object v = type == Integer.class ? c.getInt(key)
+          : type == Long.class ? c.getLong(key)
+          : type == Boolean.class ? c.getBoolean(key)
+          : type == byte[].class ? c.getString(key).getBytes(StandardCharsets.UTF_8)
+          : c.getString(key);
+      e.getValue().store().accept(o, v);
+    }
+    return o;
+  }
+
+  /** A copy for a connection: arrays are shared, since {@link #set} always stores a fresh one. */
+  public SocketOptions copy() {
+    try {
+      return (SocketOptions) clone();
+    } catch (CloneNotSupportedException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** The options the pattern reads too, copied into its options (at creation and after every set). */
+  public void copyTo(PatternOptions po) {
+    po.sendHwm = sndHwm;
+    po.recvHwm = rcvHwm;
+    po.routingId = routingId;
+    po.immediate = immediate;
+    po.conflate = conflate;
+  }
+
+  /**
+   * libzmq's get_effective_conflate_option: CONFLATE is accepted on every socket but applies to
+   * DEALER, PULL, PUSH, PUB and SUB only.
+   */
+  public boolean conflates(SocketType type) {
+    return conflate && switch (type) {
+      case DEALER, PULL, PUSH, PUB, SUB -> true;
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether pipes towards this socket keep only the last message. Not on PUB, whose inbound pipes
+   * carry its subscribers' subscriptions: libzmq conflates them too and so forgets all but the
+   * last subscription that arrived unread.
+   */
+  public boolean conflatesInbound(SocketType type) {
+    return conflates(type) && type != SocketType.PUB;
+  }
+
+  /**
+   * Whether pipes from this socket keep only the last message. Not on SUB, whose outbound pipes
+   * carry its subscriptions (libzmq would keep only the last one, even when re-sending them all
+   * after a reconnect).
+   */
+  public boolean conflatesOutbound(SocketType type) {
+    return conflates(type) && type != SocketType.SUB;
+  }
+
+  /**
+   * Sets a connection or socket option from the user's value, checked and normalised by
+   * {@link ZmqOption#validate} (which throws ZmqException(EINVAL) naming the option and the value).
+   */
+  public void set(ZmqOption option, Object value) {
+    Object v = option.validate(value);
+    Field f = FIELDS.get(option);
+    if (f == null) {
+      throw new ZmqException(Errno.EINVAL, "option " + option + " cannot be set here");
+    }
+    f.store().accept(this, v);
+  }
+
+  /** Reads a connection or socket option (byte[] values as a copy, empty when unset). */
+  public Object get(ZmqOption option) {
+    Field f = FIELDS.get(option);
+    if (f == null) throw new IllegalStateException(option + " is answered by the socket");
+    Object v = f.read().apply(this);
+    if (option.valueType() == byte[].class) return v == null ? new byte[0] : ((byte[]) v).clone();
+    return v;
+  }
+}
