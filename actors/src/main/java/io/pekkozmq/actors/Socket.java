@@ -396,7 +396,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void connectNetwork(Endpoint ep) {
     IoThread io = zmq.chooseIoThread(options.affinity);
     Pipe.End sessionEnd = null;
-    byte[] connectRoutingId = type == SocketType.ROUTER || type == SocketType.STREAM ? takeConnectRoutingId() : null;
+    byte[] connectRoutingId = type.usesConnectRoutingId() ? takeConnectRoutingId() : null;
     // A ROUTER or STREAM peer named by CONNECT_ROUTING_ID is routable from the connect on, as in libzmq.
     boolean upFront = !options.immediate && (!needsPeerIdentityFirst() || connectRoutingId != null);
     Pipe pipe = null;
@@ -426,7 +426,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
    * from connect on and what is sent before the connection is made waits in it.
    */
   private boolean needsPeerIdentityFirst() {
-    return type == SocketType.ROUTER;
+    return type.namesPeersByIdentity();
   }
 
   private Behavior<Command> onUnbind(Unbind u) {
@@ -651,7 +651,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onTerminatePipe(TerminatePipe t) {
     ActorRef<Session.Command> session = pipeSessions.remove(t.end());
     dropPipe(t.end());
-    if (type == SocketType.STREAM && session != null) session.tell(new Session.Term(-1));
+    if (type.raw() && session != null) session.tell(new Session.Term(-1));
     return this;
   }
 

@@ -53,4 +53,64 @@ public enum SocketType {
       case STREAM -> false;
     };
   }
+
+  // ---- what a type does beyond its pattern: the runtime asks these instead of naming types ----
+
+  /**
+   * STREAM: the connection speaks no ZMTP (libzmq's raw_engine_t): no greeting or handshake, each
+   * read is one message, and the session ends for good, without reconnecting, once the socket lets
+   * go of its peer (libzmq's raw session ends when its pipe is terminated).
+   */
+  public boolean raw() {
+    return this == STREAM;
+  }
+
+  /**
+   * ROUTER: it names a peer by the routing id the peer announces in its handshake, so a pipe joins
+   * the socket only after the handshake, on the connect side too (libzmq's router_t identifies
+   * pipes in xattach_pipe), unless CONNECT_ROUTING_ID names it up front.
+   */
+  public boolean namesPeersByIdentity() {
+    return this == ROUTER;
+  }
+
+  /**
+   * ROUTER and STREAM: ZMQ_CONNECT_ROUTING_ID names the next connect's peer (libzmq reads it in
+   * router_t and stream_t only).
+   */
+  public boolean usesConnectRoutingId() {
+    return this == ROUTER || this == STREAM;
+  }
+
+  /**
+   * SUB and XSUB: after a reconnect the new peer knows none of our subscriptions, so the socket
+   * sends them all again (libzmq's xsub_t::xhiccuped).
+   */
+  public boolean resendsSubscriptionsOnReconnect() {
+    return this == SUB || this == XSUB;
+  }
+
+  /**
+   * SUB, XSUB and XPUB (with XPUB_MANUAL) take subscriptions; XSUB takes them as messages (see
+   * {@link #subscribesByMessage}), the others through ZMQ_SUBSCRIBE.
+   */
+  public boolean takesSubscriptions() {
+    return this == SUB || this == XSUB || this == XPUB;
+  }
+
+  /** XSUB: a subscription is a message sent upstream ({@code 0x01} + topic), not an option (libzmq's xsub_t). */
+  public boolean subscribesByMessage() {
+    return this == XSUB;
+  }
+
+  /**
+   * DEALER, PULL, PUSH, PUB and SUB: ZMQ_CONFLATE applies (libzmq's get_effective_conflate_option);
+   * other types accept the option and ignore it.
+   */
+  public boolean honoursConflate() {
+    return switch (this) {
+      case DEALER, PULL, PUSH, PUB, SUB -> true;
+      default -> false;
+    };
+  }
 }

@@ -134,14 +134,11 @@ public final class SocketOptions implements Cloneable {
   }
 
   /**
-   * libzmq's get_effective_conflate_option: CONFLATE is accepted on every socket but applies to
-   * DEALER, PULL, PUSH, PUB and SUB only.
+   * libzmq's get_effective_conflate_option: CONFLATE is accepted on every socket but applies only
+   * where {@link SocketType#honoursConflate} says.
    */
   public boolean conflates(SocketType type) {
-    return conflate && switch (type) {
-      case DEALER, PULL, PUSH, PUB, SUB -> true;
-      default -> false;
-    };
+    return conflate && type.honoursConflate();
   }
 
   /**

@@ -8,7 +8,6 @@ import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
-import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.monitor.EventSource;
@@ -302,7 +301,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
       replies.add(ask(system, timeout, to -> new Socket.SetOption(o.getKey(), o.getValue(), to)));
     }
     for (byte[] topic : settings.subscriptions()) {
-      if (core.type() == SocketType.XSUB) {
+      if (core.type().subscribesByMessage()) {
         core.trySend(Msg.of(Frame.wrap(subscribeMessage(topic)))); // XSUB keeps it and resends on reconnect
       } else {
         what.add("subscription");

@@ -15,7 +15,6 @@ public final class StageTypes {
       SocketType.XSUB, SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR, SocketType.STREAM);
   public static final Set<SocketType> BIDI = EnumSet.of(SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR,
       SocketType.XPUB, SocketType.XSUB, SocketType.STREAM);
-  private static final Set<SocketType> SUBSCRIBING = EnumSet.of(SocketType.SUB, SocketType.XSUB, SocketType.XPUB);
 
   private StageTypes() {}
 
@@ -38,7 +37,7 @@ public final class StageTypes {
       };
       throw new IllegalArgumentException(stage + " cannot use a " + t + " socket (it takes " + allowed + ")" + hint);
     }
-    if (!settings.subscriptions().isEmpty() && !SUBSCRIBING.contains(t)) {
+    if (!settings.subscriptions().isEmpty() && !t.takesSubscriptions()) {
       throw new IllegalArgumentException(stage + ": subscriptions apply to SUB, XSUB and XPUB sockets, not " + t);
     }
   }

@@ -191,7 +191,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private void startEngine(SocketChannel ch, String local, String remote, long connectionId, boolean asServer) {
     localUri = local;
     remoteUri = remote;
-    Behavior<Engine.Command> behavior = type == SocketType.STREAM
+    Behavior<Engine.Command> behavior = type.raw()
         ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
         : Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
     engine = ctx.spawnAnonymous(behavior, io.dispatcher());
@@ -262,7 +262,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         // libzmq's hiccup: the rest of a half-sent message is dropped, never sent on the next connection
       }
     }
-    if (type == SocketType.STREAM && end != null && end.peer().writeClosed() && !terminating) {
+    if (type.raw() && end != null && end.peer().writeClosed() && !terminating) {
       return stop(); // the socket let go of this peer ([id, empty]): libzmq ends a raw session for good
     }
     // libzmq's session_base_t::engine_error: a protocol error (during or after the handshake)
@@ -287,7 +287,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         socket.detach(end.peer());
         end.closeWrite();
         end = null;
-      } else if (end != null && (type == SocketType.SUB || type == SocketType.XSUB)) {
+      } else if (end != null && type.resendsSubscriptionsOnReconnect()) {
         // the next peer knows none of our subscriptions: the socket re-sends them all (libzmq's hiccup)
         end.hiccup();
       }
