@@ -9,6 +9,7 @@ import io.pekkozmq.actors.impl.session.Session;
 import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.actors.impl.transport.ConnectionIds;
 import io.pekkozmq.actors.impl.transport.Endpoint;
+import io.pekkozmq.actors.impl.transport.IpcPaths;
 import io.pekkozmq.actors.impl.transport.Listener;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Msg;
@@ -29,6 +30,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -146,6 +149,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   /** The pattern gave up a pipe (ROUTER_HANDOVER, STREAM's close): libzmq's pipe terminate. */
   private record TerminatePipe(Pipe.End end) implements Command {}
+
+  /** A reply that had to wait for something off the actor (an unbind's listener closing its port). */
+  private record Answer(ActorRef<Reply> replyTo, Reply reply) implements Command {}
 
   private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Command {}
 
@@ -276,6 +282,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(RequestPipesStats.class, this::onRequestPipesStats)
         .onMessage(Close.class, this::onClose)
         .onMessage(PipeAttached.class, this::onPipeAttached)
+        .onMessage(Answer.class, a -> {
+          reply(a.replyTo(), a.reply());
+          return this;
+        })
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
@@ -338,6 +348,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
       }
       server.bind(ep.socketAddress(), 100);
+      if (ep.transport() == Endpoint.Transport.IPC) IpcPaths.claim(Path.of(ep.path()), server);
     } catch (IOException e) {
       int errno = BindFailure.errno(e);
       if (server != null) {
@@ -439,7 +450,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         ActorRef<Listener.Command> l = listeners.remove(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
         listeners.values().removeIf(x -> x.equals(l));
-        l.tell(new Listener.Term(0));
+        // answer once the address is free, so a rebind right after the unbind succeeds
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        l.tell(new Listener.Term(0, closed));
+        ctx.pipeToSelf(closed.orTimeout(zmq.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS),
+            (ok, failure) -> new Answer(u.replyTo(), new Done()));
+        return this;
       }
       reply(u.replyTo(), new Done());
     } catch (ZmqException e) {

@@ -114,6 +114,14 @@ public final class SocketCore {
       patternOptions.connectRoutingId = connectRoutingId;
       pattern.attach(end, false, locallyInitiated);
       patternOptions.connectRoutingId = null;
+      // an inproc peer that connected, wrote and closed before we bound: its close woke nobody
+      if (end.peerClosed()) {
+        if (end.peerClosedAndDrained()) {
+          removeLocked(end);
+        } else if (!draining.contains(end)) {
+          draining.add(end);
+        }
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -190,6 +198,9 @@ public final class SocketCore {
     if (end.peerClosedAndDrained()) {
       removeLocked(end);
     } else {
+      // the peer let go with messages still unread: reap the pipe once they are read (its close
+      // woke us only this once)
+      if (end.peerClosed() && !draining.contains(end)) draining.add(end);
       if (end.takeHiccup()) pattern.hiccuped(end);
       pattern.readActivated(end);
     }
