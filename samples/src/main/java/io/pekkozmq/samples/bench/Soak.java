@@ -1,5 +1,6 @@
 package io.pekkozmq.samples.bench;
 
+import com.typesafe.config.Config;
 import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.engine.Errno;
@@ -73,7 +74,8 @@ public final class Soak {
   // What may differ between the warm-up sample and the end before it counts as growth. Samples are
   // taken with nothing in flight, after the probe has reconnected, so the long-lived sockets hold
   // the same connections each time: fds must come back exactly; the slack is for a connection the
-  // peer has just closed. Threads: a fork-join worker started or retired as the sample is taken.
+  // peer has just closed. Threads likewise, except that the actor system's fork-join pools start
+  // workers on demand up to their parallelism (see poolSizes): within that, a pool has not leaked.
   // A leak of one per cycle would be hundreds.
   private static final int FD_SLACK = 4;
   private static final int THREAD_SLACK = 2;
@@ -135,6 +137,8 @@ public final class Soak {
   private long rebindsThatWaited;
   private long ipcFilesLost;
   private long lastRebind;
+  /** Thread-name group of each fork-join pool of the actor system, and how many workers it may start. */
+  private final Map<String, Integer> poolSizes = new HashMap<>();
 
   private Soak(Options opt) {
     this.opt = opt;
@@ -223,6 +227,13 @@ public final class Soak {
   }
 
   private void soak(ZContext ctx, Path ipcDir) throws Exception {
+    Config config = ctx.system().settings().config();
+    for (String pool : new String[] {"pekko.actor.default-dispatcher", "pekko.actor.internal-dispatcher"}) {
+      Config fj = config.getConfig(pool + ".fork-join-executor");
+      int n = (int) Math.ceil(Runtime.getRuntime().availableProcessors() * fj.getDouble("parallelism-factor"));
+      n = Math.min(fj.getInt("parallelism-max"), Math.max(fj.getInt("parallelism-min"), n));
+      poolSizes.put(ctx.system().name() + "-" + pool, n);
+    }
     ZSocket pull = ctx.socket(SocketType.PULL);
     String stable = pull.bind("tcp://127.0.0.1:*");
     Path ipcFile = ipcDir.resolve("soak.ipc");
@@ -265,9 +276,10 @@ public final class Soak {
             again.disconnect(ep);
           }
           case GIVE_UP -> {
-            // a peer that leaves while its connection is still being made
+            // a peer that leaves while its connection is being made: 0 to 3.5 ms after the
+            // connect, in turn, to meet each step of it
             again.connect(ep);
-            LockSupport.parkNanos(1_000_000);
+            LockSupport.parkNanos(cycles / PLAN.length % 8 * 500_000L);
             again.disconnect(ep);
           }
           case REBIND -> {
@@ -589,8 +601,9 @@ public final class Soak {
     row("heap after GC, MiB", start, warm, end, closed, s -> s.heap / 1048576.0, "%10.1f");
     row("direct memory, KiB", start, warm, end, closed, s -> s.direct / 1024.0, "%10.1f");
     row("direct buffers", start, warm, end, closed, s -> s.directCount, "%10.0f");
-    System.out.println("fds at warm-up: " + warm.fdKinds);
-    System.out.println("threads at warm-up: " + warm.threadGroups);
+    System.out.println("fds at warm-up: " + warm.fdKinds + ", at end " + diff(warm.fdKinds, end.fdKinds));
+    System.out.println("threads at warm-up: " + warm.threadGroups + ", at end " + diff(warm.threadGroups, end.threadGroups)
+        + "; fork-join pools may start " + poolSizes);
     long totalSent = 0;
     for (int lane = 0; lane < LANES.length; lane++) totalSent += sent.get(lane);
     System.out.printf(Locale.ROOT, "cycles %d, messages sent %d (%.1f MiB) in %.0f s; %d rebinds: "
@@ -599,7 +612,8 @@ public final class Soak {
 
     List<String> grew = new ArrayList<>();
     grown(grew, "fds", warm.fds, end.fds, FD_SLACK, diff(warm.fdKinds, end.fdKinds));
-    grown(grew, "threads", warm.threads, end.threads, THREAD_SLACK, diff(warm.threadGroups, end.threadGroups));
+    grown(grew, "threads", warm.threads, warm.threads + threadGrowth(warm.threadGroups, end.threadGroups), THREAD_SLACK,
+        diff(warm.threadGroups, end.threadGroups));
     grown(grew, "heap KiB", warm.heap >> 10, end.heap >> 10, HEAP_SLACK >> 10,
         "most in " + histogramGrowth(warmHistogram, endHistogram));
     String objects = runtimeObjectGrowth(warmHistogram, endHistogram);
@@ -651,6 +665,16 @@ public final class Soak {
 
   private static void grown(List<String> grew, String what, long before, long after, long slack, String detail) {
     if (after > before + slack) grew.add(what + " " + before + " -> " + after + (detail.isEmpty() ? "" : " " + detail));
+  }
+
+  /** Threads more than before, not counting a fork-join pool's workers up to its size. */
+  private int threadGrowth(Map<String, Integer> before, Map<String, Integer> after) {
+    int grown = 0;
+    for (Map.Entry<String, Integer> g : after.entrySet()) {
+      int allowed = Math.max(before.getOrDefault(g.getKey(), 0), poolSizes.getOrDefault(g.getKey(), 0));
+      grown += Math.max(0, g.getValue() - allowed);
+    }
+    return grown;
   }
 
   /** What grew between two breakdowns, e.g. {tcp CLOSE_WAIT=+12}. */
