@@ -452,7 +452,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         listeners.values().removeIf(x -> x.equals(l));
         // answer once the address is free, so a rebind right after the unbind succeeds
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        l.tell(new Listener.Term(0, closed));
+        l.tell(new Listener.Term(options.linger, closed)); // its connections linger, as libzmq's do
         ctx.pipeToSelf(closed.orTimeout(zmq.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS),
             (ok, failure) -> new Answer(u.replyTo(), new Done()));
         return this;
@@ -476,7 +476,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         List<ActorRef<Session.Command>> sessions = connections.remove(d.endpoint());
         if (sessions == null) throw notFound(d.endpoint());
         for (ActorRef<Session.Command> s : sessions) {
-          s.tell(new Session.Term(0));
+          s.tell(new Session.Term(options.linger)); // as libzmq's term_endpoint: what is queued lingers
           pipeSessions.entrySet().removeIf(en -> {
             if (!en.getValue().equals(s)) return false;
             dropPipe(en.getKey());
@@ -497,8 +497,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   /** Takes a pipe out of the pattern at once: nothing more is sent there. */
   private void dropPipe(Pipe.End end) {
-    end.closeWrite();
-    core.detachNow(end);
+    core.release(end);
   }
 
   // ---- options ------------------------------------------------------------------------------
@@ -822,6 +821,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
     @Override
     public void detach(Pipe.End socketEnd) {
+      self.tell(new DetachPipe(socketEnd));
+    }
+
+    @Override
+    public void release(Pipe.End socketEnd) {
+      core.release(socketEnd);
       self.tell(new DetachPipe(socketEnd));
     }
 

@@ -72,6 +72,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
     /** The pipe is gone for good; the socket reads what is left, then drops it. */
     void detach(Pipe.End socketEnd);
 
+    /**
+     * The session is ending (unbind, disconnect): the socket lets go of its end at once, so
+     * nothing more is queued there, and the session delivers what is, as LINGER says.
+     */
+    void release(Pipe.End socketEnd);
+
     /** The session ends while its socket closes, leaving {@code messages} undelivered (LINGER expired). */
     void undelivered(long messages);
   }
@@ -324,6 +330,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     if (terminating) return this;
     terminating = true;
     lingerMillis = t.lingerMillis();
+    if (end != null) socket.release(end.peer()); // no-op when the socket closed it already
     boolean nothingQueued = end == null || end.peer().outboundQueued() == 0;
     if (t.lingerMillis() == 0 || (engine == null && (nothingQueued || connecter == null))) return stop();
     // An engine mid-handshake drains too: a connect side's pipe holds messages sent before the

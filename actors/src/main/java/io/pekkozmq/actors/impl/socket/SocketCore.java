@@ -147,6 +147,24 @@ public final class SocketCore {
     notifyWatchers();
   }
 
+  /**
+   * Lets go of {@code end} for good (disconnect, unbind, a pattern's terminate): out of the
+   * pattern at once, inbound messages not yet read dropped, and its writing side closed under the
+   * lock, so no caller is writing into it then; its peer delivers what is queued as LINGER says.
+   * Any thread.
+   */
+  public void release(Pipe.End end) {
+    lock.lock();
+    try {
+      if (pipes.contains(end)) removeLocked(end);
+      if (!end.writeClosed()) end.closeWrite();
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
   /** Takes {@code end} out of the pattern at once (disconnect, unbind). */
   public void detachNow(Pipe.End end) {
     lock.lock();
