@@ -10,6 +10,7 @@ import io.pekkozmq.actors.impl.session.Session;
 import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.actors.impl.transport.ConnectionIds;
 import io.pekkozmq.actors.impl.transport.Endpoint;
+import io.pekkozmq.actors.impl.transport.IpcPaths;
 import io.pekkozmq.actors.impl.transport.Listener;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Msg;
@@ -30,6 +31,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -147,6 +150,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   /** The pattern gave up a pipe (ROUTER_HANDOVER, STREAM's close): libzmq's pipe terminate. */
   private record TerminatePipe(Pipe.End end) implements Command {}
+
+  /** A reply that had to wait for something off the actor (an unbind's listener closing its port). */
+  private record Answer(ActorRef<Reply> replyTo, Reply reply) implements Command {}
 
   private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Command {}
 
@@ -277,6 +283,10 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(RequestPipesStats.class, this::onRequestPipesStats)
         .onMessage(Close.class, this::onClose)
         .onMessage(PipeAttached.class, this::onPipeAttached)
+        .onMessage(Answer.class, a -> {
+          reply(a.replyTo(), a.reply());
+          return this;
+        })
         .onMessage(DetachPipe.class, this::onDetachPipe)
         .onMessage(ReadActivated.class, this::onReadActivated)
         .onMessage(WriteActivated.class, this::onWriteActivated)
@@ -339,6 +349,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
       }
       server.bind(ep.socketAddress(), 100);
+      if (ep.transport() == Endpoint.Transport.IPC) IpcPaths.claim(Path.of(ep.path()), server);
     } catch (IOException e) {
       int errno = BindFailure.errno(e);
       if (server != null) {
@@ -440,7 +451,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         ActorRef<Listener.Command> l = listeners.remove(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
         listeners.values().removeIf(x -> x.equals(l));
-        l.tell(new Listener.Term(0));
+        // answer once the address is free, so a rebind right after the unbind succeeds
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        l.tell(new Listener.Term(options.linger, closed)); // its connections linger, as libzmq's do
+        ctx.pipeToSelf(closed.orTimeout(zmq.settings().commandTimeout().toMillis(), TimeUnit.MILLISECONDS),
+            (ok, failure) -> new Answer(u.replyTo(), new Done()));
+        return this;
       }
       reply(u.replyTo(), new Done());
     } catch (ZmqException e) {
@@ -461,7 +477,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         List<ActorRef<Session.Command>> sessions = connections.remove(d.endpoint());
         if (sessions == null) throw notFound(d.endpoint());
         for (ActorRef<Session.Command> s : sessions) {
-          s.tell(new Session.Term(0));
+          s.tell(new Session.Term(options.linger)); // as libzmq's term_endpoint: what is queued lingers
           pipeSessions.entrySet().removeIf(en -> {
             if (!en.getValue().equals(s)) return false;
             dropPipe(en.getKey());
@@ -482,8 +498,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   /** Takes a pipe out of the pattern at once: nothing more is sent there. */
   private void dropPipe(Pipe.End end) {
-    end.closeWrite();
-    core.detachNow(end);
+    core.release(end);
   }
 
   // ---- options ------------------------------------------------------------------------------
@@ -802,6 +817,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
     @Override
     public void detach(Pipe.End socketEnd) {
+      self.tell(new DetachPipe(socketEnd));
+    }
+
+    @Override
+    public void release(Pipe.End socketEnd) {
+      core.release(socketEnd);
       self.tell(new DetachPipe(socketEnd));
     }
 

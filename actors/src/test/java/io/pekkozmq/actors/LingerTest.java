@@ -125,6 +125,24 @@ class LingerTest {
     }
   }
 
+  /** zmq_disconnect: messages sent but not yet transferred are handled as LINGER says (-1: delivered). */
+  @Test
+  void aDisconnectLetsWhatWasQueuedForThatEndpointLinger() {
+    try (ZContext ctx = new ZContext()) {
+      int port = PushPullTest.freePort();
+      String ep = "tcp://127.0.0.1:" + port;
+      ZSocket push = ctx.socket(SocketType.PUSH);
+      push.setOption(ZmqOption.RECONNECT_IVL, 20);
+      push.connect(ep);
+      for (int i = 0; i < 5; i++) push.send(Msg.ofStrings("queued-" + i));
+      push.disconnect(ep);
+      ZSocket pull = ctx.socket(SocketType.PULL);
+      pull.bind(ep);
+      for (int i = 0; i < 5; i++) assertEquals("queued-" + i, pull.recvString(WAIT), "message " + i);
+      assertTrue(push.closeAndWait(WAIT));
+    }
+  }
+
   @Test
   void closeAndWaitIsTrueWhenEveryQueuedMessageWasDelivered() {
     try (ZContext ctx = new ZContext()) {

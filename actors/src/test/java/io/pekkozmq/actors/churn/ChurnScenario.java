@@ -235,10 +235,20 @@ abstract class ChurnScenario implements AutoCloseable {
    * incarnations are named "our" + base + n, never like a peer (role + n): names are origins.
    */
   OurSocket ourSocket(SocketType type, String base, Consumer<ZSocket> setup, Role... peerRoles) {
-    OurSocket s = new OurSocket(zmq, kit, type, "our" + base, freshEndpoint(base), setup, WAIT);
+    OurSocket s = new OurSocket(zmq, kit, type, "our" + base, freshEndpoint(base), setup, WAIT, closeLingerMillis());
     for (Role r : peerRoles) counterparts.put(r, s);
     ours.add(s);
     return s;
+  }
+
+  /**
+   * The LINGER an incarnation closes with. Churn closes with 3 s, not -1: an incarnation may still
+   * be connected to an endpoint whose bound peer has left, and what it queued there waits for ever
+   * (libzmq's would too: its zmq_ctx_term hangs then). 3 s is far more than delivery to live peers
+   * takes on loopback, and the ledger checks that delivery; {@link LingerScenario} closes with -1.
+   */
+  int closeLingerMillis() {
+    return 3000;
   }
 
   OurSocket counterpart(Role role) {

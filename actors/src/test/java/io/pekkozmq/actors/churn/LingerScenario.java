@@ -21,6 +21,12 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
  * across reconnects, and LINGER -1 waits for it).
  */
 final class LingerScenario extends ChurnScenario {
+  /** These scenarios are about the default LINGER -1: every peer stays (or comes back) to take it all. */
+  @Override
+  int closeLingerMillis() {
+    return -1;
+  }
+
   private static final int COUNT = 300;
 
   private final SocketType type;

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 
 /**
- * One of our sockets under test across its incarnations: closing it (LINGER -1, the default) and
+ * One of our sockets under test across its incarnations: closing it (with the LINGER its scenario says) and
  * opening the next one on the same endpoints is churn. Each incarnation has its own name (its
  * origin as a sender, its name as a receiver) and its own {@link ConnectionWatch}. Whoever uses
  * the socket holds {@link #lock} for each operation (fair, so a reopen is not starved by a loop),
@@ -34,6 +34,8 @@ final class OurSocket {
   private final Consumer<ZSocket> setup;
   private final String bindSpec;
   private final Duration wait;
+  /** The LINGER each incarnation closes with (-1: the default, until delivered). */
+  private final int closeLinger;
   private final List<String> connects = new ArrayList<>();
   /** Lock-free to read: checks read it under the ledger's lock, which receivers take under {@link #lock}. */
   private final List<String> names = new CopyOnWriteArrayList<>();
@@ -48,7 +50,8 @@ final class OurSocket {
    * @param setup options, applied to each incarnation before it binds or connects
    */
   OurSocket(ZeroMQ zmq, ActorTestKit kit, SocketType type, String base, String bindSpec, Consumer<ZSocket> setup,
-      Duration wait) {
+      Duration wait, int closeLinger) {
+    this.closeLinger = closeLinger;
     this.zmq = zmq;
     this.kit = kit;
     this.type = type;
@@ -92,6 +95,7 @@ final class OurSocket {
     CompletableFuture<Long> done = new CompletableFuture<>();
     lingerDone.put(oldName, done);
     old.whenClosed().thenRun(() -> done.complete(System.nanoTime()));
+    if (closeLinger != -1) old.setOption(ZmqOption.LINGER, closeLinger);
     old.close();
     if (bound.startsWith("inproc://")) {
       // an inproc socket has no sessions to linger in: it stops at once and frees its name

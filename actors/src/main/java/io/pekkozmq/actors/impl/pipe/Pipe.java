@@ -238,6 +238,11 @@ public final class Pipe {
       return in.conflates() ? !readingMessage && in.last.get() == null : in.queue.peek() == null;
     }
 
+    /** Whether the peer has closed its writing side (it has let go of the pipe). */
+    public boolean peerClosed() {
+      return in.writerClosed;
+    }
+
     /** Whether a message is partly read. */
     public boolean readingMessage() {
       return readingMessage;
@@ -261,6 +266,15 @@ public final class Pipe {
         return true;
       }
       return false;
+    }
+
+    /**
+     * Room under the HWM, recording nothing; true for a pipe whose peer has gone (its writes fail
+     * for good), so ROUTER_MANDATORY answers EHOSTUNREACH there rather than EAGAIN.
+     */
+    @Override
+    public boolean checkHwm() {
+      return hasRoom();
     }
 
     private boolean hasRoom() {

@@ -72,6 +72,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
     /** The pipe is gone for good; the socket reads what is left, then drops it. */
     void detach(Pipe.End socketEnd);
 
+    /**
+     * The session is ending (unbind, disconnect): the socket lets go of its end at once, so
+     * nothing more is queued there, and the session delivers what is, as LINGER says.
+     */
+    void release(Pipe.End socketEnd);
+
     /** The session ends while its socket closes, leaving {@code messages} undelivered (LINGER expired). */
     void undelivered(long messages);
   }
@@ -92,6 +98,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private ActorRef<Engine.Command> engine;
   private ActorRef<Connecter.Command> connecter;
   private boolean terminating;
+  /** A channel the connecter handed over whose Connected message we have not handled yet. */
+  private final java.util.concurrent.atomic.AtomicReference<SocketChannel> unclaimed =
+      new java.util.concurrent.atomic.AtomicReference<>();
   /** The current engine has written everything out and only waits for the peer's close. */
   private boolean engineDrained;
   /** The LINGER the socket closed us with (0: drop what is queued, as asked). */
@@ -133,6 +142,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
     this.connecterOwner = new Connecter.Owner() {
       @Override
       public void connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) {
+        // Ours from now on, even if we stop before the message below is handled (a disconnect
+        // racing the connect): stop() closes it then, so no descriptor is left behind.
+        unclaimed.set(channel);
         self.tell(new Connected(channel, localUri, remoteUri, connectionId));
       }
 
@@ -179,6 +191,11 @@ public final class Session extends AbstractBehavior<Session.Command> {
         .onMessage(ReportPipeStats.class, this::onReportPipeStats)
         .onMessageEquals(LingerExpired.INSTANCE, this::stop)
         .onSignal(Terminated.class, t -> this)
+        .onSignal(org.apache.pekko.actor.typed.PostStop.class, p -> {
+          SocketChannel orphan = unclaimed.getAndSet(null); // stopped by our parent (linger expiry)
+          if (orphan != null) closeQuietly(orphan);
+          return this;
+        })
         .build();
   }
 
@@ -199,6 +216,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private Behavior<Command> onConnected(Connected c) {
+    unclaimed.compareAndSet(c.channel(), null);
     connecter = null;
     everConnected = true;
     if (terminating && (end == null || end.inboundQueued() == 0 && end.peer().outboundQueued() == 0)) {
@@ -312,6 +330,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     if (terminating) return this;
     terminating = true;
     lingerMillis = t.lingerMillis();
+    if (end != null) socket.release(end.peer()); // no-op when the socket closed it already
     boolean nothingQueued = end == null || end.peer().outboundQueued() == 0;
     if (t.lingerMillis() == 0 || (engine == null && (nothingQueued || connecter == null))) return stop();
     // An engine mid-handshake drains too: a connect side's pipe holds messages sent before the
@@ -322,6 +341,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   }
 
   private Behavior<Command> stop() {
+    SocketChannel orphan = unclaimed.getAndSet(null);
+    if (orphan != null) closeQuietly(orphan);
     if (terminating && lingerMillis != 0 && end != null) {
       // LINGER's verdict: what the socket wrote and the peer never got. An engine still alive here
       // was cut short by the linger timer with bytes of its own not yet written.

@@ -115,6 +115,14 @@ public final class SocketCore {
       patternOptions.connectRoutingId = connectRoutingId;
       pattern.attach(end, false, locallyInitiated);
       patternOptions.connectRoutingId = null;
+      // an inproc peer that connected, wrote and closed before we bound: its close woke nobody
+      if (end.peerClosed()) {
+        if (end.peerClosedAndDrained()) {
+          removeLocked(end);
+        } else if (!draining.contains(end)) {
+          draining.add(end);
+        }
+      }
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -133,6 +141,24 @@ public final class SocketCore {
       } else {
         removeLocked(end);
       }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    notifyWatchers();
+  }
+
+  /**
+   * Lets go of {@code end} for good (disconnect, unbind, a pattern's terminate): out of the
+   * pattern at once, inbound messages not yet read dropped, and its writing side closed under the
+   * lock, so no caller is writing into it then; its peer delivers what is queued as LINGER says.
+   * Any thread.
+   */
+  public void release(Pipe.End end) {
+    lock.lock();
+    try {
+      if (pipes.contains(end)) removeLocked(end);
+      if (!end.writeClosed()) end.closeWrite();
       changed.signalAll();
     } finally {
       lock.unlock();
@@ -191,6 +217,9 @@ public final class SocketCore {
     if (end.peerClosedAndDrained()) {
       removeLocked(end);
     } else {
+      // the peer let go with messages still unread: reap the pipe once they are read (its close
+      // woke us only this once)
+      if (end.peerClosed() && !draining.contains(end)) draining.add(end);
       if (end.takeHiccup()) pattern.hiccuped(end);
       pattern.readActivated(end);
     }

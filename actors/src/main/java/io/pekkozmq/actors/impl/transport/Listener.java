@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -35,8 +36,16 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
 
   private enum Accept implements Command { INSTANCE }
 
-  /** Stop listening; sessions get {@code lingerMillis} to deliver what they hold. */
-  public record Term(int lingerMillis) implements Command {}
+  /**
+   * Stop listening; sessions get {@code lingerMillis} to deliver what they hold. {@code closed}
+   * (may be null) completes once the port or socket file is free again, so an unbind can answer
+   * only then and a rebind of the same address right after it succeeds.
+   */
+  public record Term(int lingerMillis, CompletableFuture<Void> closed) implements Command {
+    public Term(int lingerMillis) {
+      this(lingerMillis, null);
+    }
+  }
 
   private static final int ACCEPTS_PER_TURN = 64;
 
@@ -160,6 +169,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
   private Behavior<Command> onTerm(Term t) {
     terminating = true;
     closeServer();
+    if (t.closed() != null) t.closed().complete(null);
     for (ActorRef<Session.Command> s : sessions) s.tell(new Session.Term(t.lingerMillis()));
     return sessions.isEmpty() ? Behaviors.stopped() : this;
   }
@@ -192,7 +202,7 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
           events.emit(EventType.CLOSE_FAILED, 1 /* EPERM */, boundUri, "");
           return;
         }
-      } else if (ipcFile != null && ipcFile.equals(fileKey(file))) {
+      } else if (IpcPaths.release(file, server) && ipcFile != null && ipcFile.equals(fileKey(file))) {
         // only our own file: a socket that has bound the same path since then keeps its file
         try {
           Files.deleteIfExists(file);
