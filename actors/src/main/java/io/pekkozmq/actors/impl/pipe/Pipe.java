@@ -16,8 +16,8 @@ import org.jctools.queues.SpscUnboundedArrayQueue;
  * finds its queue empty it marks itself asleep and the writer's next {@link End#flush} calls
  * {@link Listener#readActivated} once (libzmq's activate_read); when a writer finds the queue at
  * HWM it marks itself waiting and the reader calls {@link Listener#writeActivated} once the queue
- * has drained to the low-water mark (activate_write). Each end's owner turns those calls into an
- * actor message to itself.
+ * has drained to the low-water mark (activate_write). What each end's owner does with those calls
+ * is said at {@link Listener}.
  *
  * <p>Messages are atomic: frames of an unfinished message are staged on the writer's side and
  * published together with the last one. HWM counts messages, as libzmq's does; 0 means no limit.
@@ -30,7 +30,13 @@ import org.jctools.queues.SpscUnboundedArrayQueue;
  * one. A single-frame message costs no allocation; a multipart one costs one array.
  */
 public final class Pipe {
-  /** Callbacks to an end's owner. Called on the peer's thread: implementations only send a message. */
+  /**
+   * Callbacks to an end's owner, called on the peer's thread, once per sleep transition. An
+   * engine's turn them into an actor message (`EngineWakeUps`). A socket's apply the activation
+   * to its data plane on the caller's thread: for a network pipe at once (the writer, an engine,
+   * holds no lock, so it may wait for the core's), for an inproc pipe only if the core's lock is
+   * free (the writer holds its own socket's lock), else through a message to the socket actor.
+   */
   public interface Listener {
     /** The end that reported no message now has one (or its peer closed). */
     void readActivated(End end);
