@@ -38,9 +38,7 @@ class DeparturePipeTest extends RuntimePerClass {
       if (unread) a.send(Msg.ofStrings("left for d"));
       a.setOption(ZmqOption.LINGER, 0);
       assertTrue(a.closeAndWait(WAIT));
-      for (int i = 0; i < 10; i++) d.send(Msg.ofStrings("m" + i));
-      for (int i = 0; i < 10; i++) assertEquals("m" + i, recvText(b), "message " + i + " reached the live peer");
-      if (unread) assertEquals("left for d", recvText(d), "what the departed peer left is still read");
+      assertDealerBalancesOnlyOntoTheLivePeer(d, b, unread);
     } finally {
       b.close();
       d.close();
@@ -69,13 +67,18 @@ class DeparturePipeTest extends RuntimePerClass {
       assertTrue(a.closeAndWait(WAIT));
       MonitorProbes.await(events, EventType.DISCONNECTED, WAIT);
       awaitLiveWriters(d, 1);
-      for (int i = 0; i < 10; i++) d.send(Msg.ofStrings("m" + i));
-      for (int i = 0; i < 10; i++) assertEquals("m" + i, recvText(b), "message " + i + " reached the live peer");
-      if (unread) assertEquals("left for d", recvText(d), "what the departed peer left is still read");
+      assertDealerBalancesOnlyOntoTheLivePeer(d, b, unread);
     } finally {
       b.close();
       d.close();
     }
+  }
+
+  /** d's next ten messages all reach the live peer b, and what the departed peer left (if any) is still read at d. */
+  private static void assertDealerBalancesOnlyOntoTheLivePeer(ZSocket d, ZSocket b, boolean unread) {
+    for (int i = 0; i < 10; i++) d.send(Msg.ofStrings("m" + i));
+    for (int i = 0; i < 10; i++) assertEquals("m" + i, recvText(b), "message " + i + " reached the live peer");
+    if (unread) assertEquals("left for d", recvText(d), "what the departed peer left is still read");
   }
 
   private static String recvText(ZSocket s) {

@@ -108,17 +108,6 @@ final class ConnectionWatch {
   }
 
   private boolean await(BooleanSupplier condition, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) return false;
-      try {
-        wait(Math.max(1, left / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return true;
+    return GuardedWait.await(this, condition, timeout);
   }
 }

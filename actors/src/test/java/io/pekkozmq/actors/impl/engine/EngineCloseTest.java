@@ -13,10 +13,8 @@ import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.SocketType;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Closing (docs/ARCHITECTURE.md, "LINGER means delivered"): {@code Close(true)} writes everything
@@ -24,22 +22,8 @@ import org.junit.jupiter.api.Test;
  * reset discards our last bytes; {@code Close(false)} ends at once. Neither is a DISCONNECTED.
  */
 class EngineCloseTest {
-  private static EngineRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = EngineRig.start("EngineCloseTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
-
-  @AfterEach
-  void nothingThrew() {
-    rig.assertNoFailures();
-  }
+  @RegisterExtension
+  static final EngineRig rig = new EngineRig();
 
   /** The socket queues {@code texts} and, closing, lets go of its end of the pipe. */
   private static void socketQueuesAndLetsGo(Pipe.End socket, String... texts) {

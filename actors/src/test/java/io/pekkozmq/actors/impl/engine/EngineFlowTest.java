@@ -15,10 +15,8 @@ import io.pekkozmq.engine.SocketType;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The engine's data path under pressure: inbound, RCVHWM stops reading until the socket has
@@ -26,22 +24,8 @@ import org.junit.jupiter.api.Test;
  * leaves OP_WRITE on, and writing resumes where it stopped on writable readiness.
  */
 class EngineFlowTest {
-  private static EngineRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = EngineRig.start("EngineFlowTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
-
-  @AfterEach
-  void nothingThrew() {
-    rig.assertNoFailures();
-  }
+  @RegisterExtension
+  static final EngineRig rig = new EngineRig();
 
   private static byte[] dataFrames(int from, int to) {
     ZmtpBytes b = bytes();

@@ -13,10 +13,8 @@ import io.pekkozmq.engine.SocketType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ZMTP heartbeats in the engine (libzmq 4.3's stream_engine_base / zmtp_engine rules), with time
@@ -25,22 +23,8 @@ import org.junit.jupiter.api.Test;
  */
 class EngineHeartbeatTest {
   private static final List<String> DROPPED = List.of("DISCONNECTED 7", "stopped DISCONNECTED");
-  private static EngineRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = EngineRig.start("EngineHeartbeatTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
-
-  @AfterEach
-  void nothingThrew() {
-    rig.assertNoFailures();
-  }
+  @RegisterExtension
+  static final EngineRig rig = new EngineRig();
 
   /** A PING every second asking for a TTL of 2.5 s with context "ctx", a silent peer dropped 1.5 s after one. */
   private static SocketOptions pinging() {

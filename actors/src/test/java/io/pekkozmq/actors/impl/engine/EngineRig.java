@@ -16,29 +16,46 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The engine tests' runtime: an ActorTestKit under ManualTime, with an {@link EmbeddedLoop} as the
  * engines' I/O thread, and engines spawned on it over {@link MemoryChannel}s. Nothing here waits:
  * every call returns after its effects (see EmbeddedLoop), and time moves only by {@link #timePasses}.
+ * A test class holds one as {@code @RegisterExtension static final}: the kit starts before the
+ * class's first test, each test then fails on anything the loop caught, and the kit shuts down after
+ * the class.
  */
-final class EngineRig implements AutoCloseable {
+final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   static final String LOCAL = "tcp://127.0.0.1:5555";
   static final String REMOTE = "tcp://127.0.0.1:40000";
   static final long CONNECTION_ID = 7;
 
-  final ActorTestKit kit;
-  private final ManualTime time;
-  private final EmbeddedLoop loop;
+  // set once, in beforeAll, by the test thread
+  private ActorTestKit kit;
+  private ManualTime time;
+  private EmbeddedLoop loop;
 
-  private EngineRig(String name) {
-    this.kit = ActorTestKit.create(name, ManualTime.config().withFallback(ConfigFactory.load()));
+  /** Starts the kit, named after the test class, before the class's first test. */
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    this.kit = ActorTestKit.create(context.getRequiredTestClass().getSimpleName(),
+        ManualTime.config().withFallback(ConfigFactory.load()));
     this.time = ManualTime.get(kit.system());
     this.loop = EmbeddedLoop.register(kit.system(), "engine-test-io");
   }
 
-  static EngineRig start(String name) {
-    return new EngineRig(name);
+  @Override
+  public void afterEach(ExtensionContext context) {
+    assertNoFailures();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   /** The socket option defaults of reference.conf. */

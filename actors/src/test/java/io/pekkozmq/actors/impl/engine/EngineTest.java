@@ -20,10 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ZMTP engine's handshake, its causality rule, HANDSHAKE_IVL and how it ends on protocol and
@@ -31,7 +29,8 @@ import org.junit.jupiter.api.Test;
  * the engine writes, what it tells its session and the events it emits asserted exactly.
  */
 class EngineTest {
-  private static EngineRig rig;
+  @RegisterExtension
+  static final EngineRig rig = new EngineRig();
 
   /** A DEALER peer named bob, greeting as a client. */
   private static final byte[] PEER_HANDSHAKE = bytes()
@@ -44,21 +43,6 @@ class EngineTest {
       .greeting(0, true)
       .ready("Socket-Type", "ROUTER", "Identity", "")
       .build();
-
-  @BeforeAll
-  static void start() {
-    rig = EngineRig.start("EngineTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
-
-  @AfterEach
-  void nothingThrew() {
-    rig.assertNoFailures();
-  }
 
   private Conn router() {
     return rig.zmtp(SocketType.ROUTER, rig.options(), true);

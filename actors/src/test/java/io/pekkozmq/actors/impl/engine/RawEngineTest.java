@@ -13,29 +13,13 @@ import io.pekkozmq.engine.Frame;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The STREAM socket's raw engine: no greeting, each read one message, STREAM_NOTIFY's empty messages. */
 class RawEngineTest {
-  private static EngineRig rig;
-
-  @BeforeAll
-  static void start() {
-    rig = EngineRig.start("RawEngineTest");
-  }
-
-  @AfterAll
-  static void stop() {
-    rig.close();
-  }
-
-  @AfterEach
-  void nothingThrew() {
-    rig.assertNoFailures();
-  }
+  @RegisterExtension
+  static final EngineRig rig = new EngineRig();
 
   private static byte[] ascii(String s) {
     return s.getBytes(StandardCharsets.US_ASCII);
