@@ -110,7 +110,7 @@ public final class ZeroMQ implements Extension {
   }
 
   /** Chooses the least loaded I/O thread among those allowed by {@code affinity} (0: any). */
-  public IoThread chooseIoThread(long affinity) {
+  IoThread chooseIoThread(long affinity) {
     IoThread best = null;
     for (int i = 0; i < ioThreads.size(); i++) {
       if (affinity != 0 && (affinity & (1L << i)) == 0) continue;
@@ -120,7 +120,7 @@ public final class ZeroMQ implements Extension {
     return best != null ? best : ioThreads.get(0);
   }
 
-  public Inproc inproc() {
+  Inproc inproc() {
     return inproc;
   }
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runtime's classes form no circle across packages: a child reports to an owner interface
- * (Engine.Owner, Connecter.Owner, Session.SocketLink, Inproc.Binder) and never imports its owner.
+ * (ZmtpEngine.Owner, Connecter.Owner, Session.SocketLink, Inproc.Binder) and never imports its owner.
  * Read from the compiled classes with the JDK's jdeps; nested classes count as their top-level class.
  */
 class ClassGraphTest {

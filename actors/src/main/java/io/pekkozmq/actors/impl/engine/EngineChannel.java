@@ -5,7 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * The connection under an {@link Engine} or a {@link RawEngine}, as the engine uses it: register for
+ * The connection under a {@link ZmtpEngine} or a {@link RawEngine}, as the engine uses it: register for
  * readiness, switch interest ops, read and write, half-close, let go. Called on the engine's thread
  * only, and readiness comes back on that thread, between the engine's mailbox runs.
  *

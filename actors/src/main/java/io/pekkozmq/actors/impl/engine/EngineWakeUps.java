@@ -9,21 +9,21 @@ import org.apache.pekko.actor.typed.ActorRef;
  * the engine does the work on its own thread.
  */
 final class EngineWakeUps implements Pipe.Listener {
-  private final ActorRef<Engine.Command> engine;
+  private final ActorRef<ZmtpEngine.Command> engine;
 
-  EngineWakeUps(ActorRef<Engine.Command> engine) {
+  EngineWakeUps(ActorRef<ZmtpEngine.Command> engine) {
     this.engine = engine;
   }
 
   /** The outbound pipe has messages again. */
   @Override
   public void readActivated(Pipe.End end) {
-    engine.tell(Engine.ActivateRead.INSTANCE);
+    engine.tell(ZmtpEngine.ActivateRead.INSTANCE);
   }
 
   /** The inbound pipe has room again. */
   @Override
   public void writeActivated(Pipe.End end) {
-    engine.tell(Engine.ActivateWrite.INSTANCE);
+    engine.tell(ZmtpEngine.ActivateWrite.INSTANCE);
   }
 }

@@ -2,7 +2,7 @@ package io.pekkozmq.actors.impl.engine;
 
 /**
  * libzmq 4.3's heartbeat arithmetic (zmtp_engine_t, options_t) as pure functions, so each rule has
- * a test of its own; {@link Engine} runs the timers.
+ * a test of its own; {@link ZmtpEngine} runs the timers.
  */
 final class HeartbeatTimes {
   /** The largest TTL a PING can carry: 16 bits of deciseconds (ZMTP 3.1), about 109 minutes. */

@@ -22,7 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 
 /**
  * libzmq's raw_engine, for STREAM sockets: plain bytes to and from a peer that speaks no ZeroMQ.
- * It understands the same {@link Engine.Command}s as the ZMTP {@link Engine}, so a session drives
+ * It understands the same {@link ZmtpEngine.Command}s as the ZMTP {@link ZmtpEngine}, so a session drives
  * either alike.
  *
  * <p>There is no greeting: the engine is ready as soon as it exists (libzmq's engine_ready at plug),
@@ -36,9 +36,9 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * closes the connection without an event.
  *
  * <p>Back-pressure: a read the full inbound pipe refuses is kept, reading stops, and TCP holds the
- * peer back until the socket has drained the pipe to its low-water mark ({@link Engine.ActivateWrite}).
+ * peer back until the socket has drained the pipe to its low-water mark ({@link ZmtpEngine.ActivateWrite}).
  */
-public final class RawEngine extends AbstractBehavior<Engine.Command> implements IoHandler {
+public final class RawEngine extends AbstractBehavior<ZmtpEngine.Command> implements IoHandler {
   private static final int BUFFER_SIZE = 64 * 1024;
   private static final int READS_PER_TURN = 4;
   private static final int WRITES_PER_TURN = 32;
@@ -46,9 +46,9 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private static final int EPIPE = 32;
   private static final int ECONNRESET = 104;
 
-  private final ActorRef<Engine.Command> self;
+  private final ActorRef<ZmtpEngine.Command> self;
   private final EngineChannel channel;
-  private final Engine.Owner owner;
+  private final ZmtpEngine.Owner owner;
   private final EventSink events;
   private final String local;
   private final String remote;
@@ -67,8 +67,8 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
   private boolean draining;
   private boolean stopped;
 
-  private RawEngine(ActorContext<Engine.Command> ctx, EngineChannel channel, SocketOptions options,
-      Engine.Owner owner, EventSink events, String local, String remote, long connectionId) {
+  private RawEngine(ActorContext<ZmtpEngine.Command> ctx, EngineChannel channel, SocketOptions options,
+      ZmtpEngine.Owner owner, EventSink events, String local, String remote, long connectionId) {
     super(ctx);
     this.self = ctx.getSelf();
     this.channel = channel;
@@ -82,32 +82,32 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
       // No interest until the pipe is attached: the connect notification must come before any data.
       this.channel.register(0, this);
     } catch (IOException e) {
-      finish(Engine.Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
-      self.tell(new Engine.Close(false));
+      finish(ZmtpEngine.Outcome.DISCONNECTED, "cannot register channel: " + e.getMessage());
+      self.tell(new ZmtpEngine.Close(false));
       return;
     }
     owner.handshakeSucceeded(self, null); // nothing to negotiate: the session may attach the pipe now
   }
 
-  public static Behavior<Engine.Command> create(IoThread io, SocketChannel channel, SocketOptions options,
-      Engine.Owner owner, EventSink events, String local, String remote, long connectionId) {
+  public static Behavior<ZmtpEngine.Command> create(IoThread io, SocketChannel channel, SocketOptions options,
+      ZmtpEngine.Owner owner, EventSink events, String local, String remote, long connectionId) {
     return Behaviors.setup(ctx -> new RawEngine(ctx, new NioEngineChannel(io, channel), options, owner, events,
         local, remote, connectionId));
   }
 
   /** A raw engine over any {@link EngineChannel} (the tests' in-memory one); the session uses the one above. */
-  static Behavior<Engine.Command> create(EngineChannel channel, SocketOptions options, Engine.Owner owner,
+  static Behavior<ZmtpEngine.Command> create(EngineChannel channel, SocketOptions options, ZmtpEngine.Owner owner,
       EventSink events, String local, String remote, long connectionId) {
     return Behaviors.setup(ctx -> new RawEngine(ctx, channel, options, owner, events, local, remote, connectionId));
   }
 
   @Override
-  public Receive<Engine.Command> createReceive() {
+  public Receive<ZmtpEngine.Command> createReceive() {
     return newReceiveBuilder()
-        .onMessage(Engine.Attach.class, this::onAttach)
-        .onMessageEquals(Engine.ActivateRead.INSTANCE, () -> afterIo(this::pushOut))
-        .onMessageEquals(Engine.ActivateWrite.INSTANCE, () -> afterIo(this::resumeInput))
-        .onMessage(Engine.Close.class, this::onClose)
+        .onMessage(ZmtpEngine.Attach.class, this::onAttach)
+        .onMessageEquals(ZmtpEngine.ActivateRead.INSTANCE, () -> afterIo(this::pushOut))
+        .onMessageEquals(ZmtpEngine.ActivateWrite.INSTANCE, () -> afterIo(this::resumeInput))
+        .onMessage(ZmtpEngine.Close.class, this::onClose)
         .onSignal(PostStop.class, s -> {
           channel.release();
           return this;
@@ -115,7 +115,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
         .build();
   }
 
-  private Behavior<Engine.Command> onAttach(Engine.Attach a) {
+  private Behavior<ZmtpEngine.Command> onAttach(ZmtpEngine.Attach a) {
     if (stopped) return Behaviors.stopped();
     pipe = a.pipe();
     pipe.setListener(new EngineWakeUps(self));
@@ -126,9 +126,9 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     });
   }
 
-  private Behavior<Engine.Command> onClose(Engine.Close c) {
+  private Behavior<ZmtpEngine.Command> onClose(ZmtpEngine.Close c) {
     if (!c.drain()) {
-      finish(Engine.Outcome.CLOSED, "closed by the socket");
+      finish(ZmtpEngine.Outcome.CLOSED, "closed by the socket");
     } else if (pipe == null) {
       draining = true; // the session attaches the pipe (with what was sent before the connection) or closes us
     } else {
@@ -138,7 +138,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     return stopped ? Behaviors.stopped() : this;
   }
 
-  private Behavior<Engine.Command> afterIo(Runnable work) {
+  private Behavior<ZmtpEngine.Command> afterIo(Runnable work) {
     if (!stopped) work.run();
     return stopped ? Behaviors.stopped() : this;
   }
@@ -151,7 +151,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     if ((readyOps & SelectionKey.OP_READ) != 0) pullIn();
     // only release cancels the key, and it comes after stopped: this stands for the key's isValid
     if (!stopped && (readyOps & SelectionKey.OP_WRITE) != 0) pushOut();
-    if (stopped) self.tell(new Engine.Close(false)); // the actor stops on its next message
+    if (stopped) self.tell(new ZmtpEngine.Close(false)); // the actor stops on its next message
   }
 
   /** Reads until the socket is drained, the pipe is full, or this turn's share is used. */
@@ -202,13 +202,13 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
       if (writeBuf.position() == 0) {
         channel.setInterest(SelectionKey.OP_WRITE, false);
         if (sending == null && (draining || pipe.peerClosedAndDrained())) {
-          finish(Engine.Outcome.CLOSED, "the socket closed this connection"); // libzmq: no event
+          finish(ZmtpEngine.Outcome.CLOSED, "the socket closed this connection"); // libzmq: no event
         }
         return;
       }
       if (!writeOnce()) return;
       if (++writes == WRITES_PER_TURN) {
-        self.tell(Engine.ActivateRead.INSTANCE); // let other connections on this thread run first
+        self.tell(ZmtpEngine.ActivateRead.INSTANCE); // let other connections on this thread run first
         return;
       }
     }
@@ -263,7 +263,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     }
     events.emit(EventType.HANDSHAKE_FAILED_NO_DETAIL, errno, local, remote);
     events.emit(EventType.DISCONNECTED, connectionId, local, remote);
-    finish(Engine.Outcome.DISCONNECTED, reason);
+    finish(ZmtpEngine.Outcome.DISCONNECTED, reason);
   }
 
   private void forceWrite(Frame frame) {
@@ -273,7 +273,7 @@ public final class RawEngine extends AbstractBehavior<Engine.Command> implements
     pipe.setOutboundHwm(hwm);
   }
 
-  private void finish(Engine.Outcome outcome, String reason) {
+  private void finish(ZmtpEngine.Outcome outcome, String reason) {
     if (stopped) return;
     stopped = true;
     if (pipe != null) pipe.setListener(null); // nothing wakes a stopped engine

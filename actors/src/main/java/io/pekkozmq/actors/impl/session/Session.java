@@ -2,7 +2,7 @@ package io.pekkozmq.actors.impl.session;
 
 import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.EventSink;
-import io.pekkozmq.actors.impl.engine.Engine;
+import io.pekkozmq.actors.impl.engine.ZmtpEngine;
 import io.pekkozmq.actors.impl.engine.RawEngine;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
@@ -43,11 +43,11 @@ public final class Session extends AbstractBehavior<Session.Command> {
   /** The connecter stopped trying (RECONNECT_STOP, or reconnection disabled). */
   record ConnectGaveUp(String reason) implements Command {}
 
-  record Handshaked(ActorRef<Engine.Command> engine, PeerInfo peer) implements Command {}
+  record Handshaked(ActorRef<ZmtpEngine.Command> engine, PeerInfo peer) implements Command {}
 
-  record EngineDrained(ActorRef<Engine.Command> engine) implements Command {}
+  record EngineDrained(ActorRef<ZmtpEngine.Command> engine) implements Command {}
 
-  record EngineStopped(ActorRef<Engine.Command> engine, Engine.Outcome outcome, String reason) implements Command {}
+  record EngineStopped(ActorRef<ZmtpEngine.Command> engine, ZmtpEngine.Outcome outcome, String reason) implements Command {}
 
   /** The socket is closing (or disconnecting): deliver what is queued within linger, then stop. */
   public record Term(int lingerMillis) implements Command {}
@@ -90,12 +90,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private final SocketLink socket;
   private final EventSink events;
   private final Endpoint endpoint; // null on the bind side
-  private final Engine.Owner engineOwner;
+  private final ZmtpEngine.Owner engineOwner;
   private final Connecter.Owner connecterOwner;
 
   /** The session's end of the pipe (the socket holds the peer end); null until created. */
   private Pipe.End end;
-  private ActorRef<Engine.Command> engine;
+  private ActorRef<ZmtpEngine.Command> engine;
   private ActorRef<Connecter.Command> connecter;
   private boolean terminating;
   /** A channel the connecter handed over whose Connected message we have not handled yet. */
@@ -123,19 +123,19 @@ public final class Session extends AbstractBehavior<Session.Command> {
     this.endpoint = endpoint;
     this.end = end;
     ActorRef<Command> self = ctx.getSelf();
-    this.engineOwner = new Engine.Owner() {
+    this.engineOwner = new ZmtpEngine.Owner() {
       @Override
-      public void handshakeSucceeded(ActorRef<Engine.Command> e, PeerInfo peer) {
+      public void handshakeSucceeded(ActorRef<ZmtpEngine.Command> e, PeerInfo peer) {
         self.tell(new Handshaked(e, peer));
       }
 
       @Override
-      public void drained(ActorRef<Engine.Command> e) {
+      public void drained(ActorRef<ZmtpEngine.Command> e) {
         self.tell(new EngineDrained(e));
       }
 
       @Override
-      public void engineStopped(ActorRef<Engine.Command> e, Engine.Outcome outcome, String reason) {
+      public void engineStopped(ActorRef<ZmtpEngine.Command> e, ZmtpEngine.Outcome outcome, String reason) {
         self.tell(new EngineStopped(e, outcome, reason));
       }
     };
@@ -208,9 +208,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private void startEngine(SocketChannel ch, String local, String remote, long connectionId, boolean asServer) {
     localUri = local;
     remoteUri = remote;
-    Behavior<Engine.Command> behavior = type.raw()
+    Behavior<ZmtpEngine.Command> behavior = type.raw()
         ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
-        : Engine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
+        : ZmtpEngine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
     engine = ctx.spawnAnonymous(behavior, io.dispatcher());
     engineDrained = false;
   }
@@ -241,7 +241,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     if (end == null) {
       if (terminating) {
         // closing, and this peer never had a pipe: nothing of ours can be waiting for it
-        engine.tell(new Engine.Close(false));
+        engine.tell(new ZmtpEngine.Close(false));
         return this;
       }
       Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm, // a: session side, b: socket side
@@ -251,7 +251,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
       applyPeer(end.peer(), h.peer());
       if (!socket.attach(end.peer(), ctx.getSelf())) {
         end.closeWrite(); // the socket closed meanwhile; its Term is on the way
-        engine.tell(new Engine.Close(false));
+        engine.tell(new ZmtpEngine.Close(false));
         return this;
       }
     } else {
@@ -260,8 +260,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
       applyPeer(end.peer(), h.peer());
     }
     // The pattern holds the pipe now; the engine reports HANDSHAKE_SUCCEEDED when it takes it.
-    engine.tell(new Engine.Attach(end));
-    if (terminating) engine.tell(new Engine.Close(true));
+    engine.tell(new ZmtpEngine.Attach(end));
+    if (terminating) engine.tell(new ZmtpEngine.Close(true));
     return this;
   }
 
@@ -286,10 +286,10 @@ public final class Session extends AbstractBehavior<Session.Command> {
     // libzmq's session_base_t::engine_error: a protocol error (during or after the handshake)
     // ends the session for good; only connection errors and timeouts reconnect
     boolean reconnect = endpoint != null && options.reconnectIvl >= 0
-        && s.outcome() != Engine.Outcome.PROTOCOL_ERROR
-        && s.outcome() != Engine.Outcome.CLOSED
-        && !(s.outcome() == Engine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)
-        && !(s.outcome() == Engine.Outcome.DISCONNECTED && (options.reconnectStop & 4) != 0);
+        && s.outcome() != ZmtpEngine.Outcome.PROTOCOL_ERROR
+        && s.outcome() != ZmtpEngine.Outcome.CLOSED
+        && !(s.outcome() == ZmtpEngine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)
+        && !(s.outcome() == ZmtpEngine.Outcome.DISCONNECTED && (options.reconnectStop & 4) != 0);
     if (terminating) {
       // LINGER covers what is still queued: a connect side keeps reconnecting to deliver it, as
       // libzmq's does, until it is out or the linger timer stops us
@@ -335,7 +335,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     if (t.lingerMillis() == 0 || (engine == null && (nothingQueued || connecter == null))) return stop();
     // An engine mid-handshake drains too: a connect side's pipe holds messages sent before the
     // connection was made, and they are the ones LINGER is for.
-    if (engine != null) engine.tell(new Engine.Close(true));
+    if (engine != null) engine.tell(new ZmtpEngine.Close(true));
     if (t.lingerMillis() > 0) timers.startSingleTimer(LingerExpired.INSTANCE, Duration.ofMillis(t.lingerMillis()));
     return this;
   }

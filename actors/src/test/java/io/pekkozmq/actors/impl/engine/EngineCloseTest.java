@@ -43,7 +43,7 @@ class EngineCloseTest {
     Conn c = rig.handshaken(SocketType.PUSH, SocketType.PULL, rig.options());
     c.channel.setWriteWindow(5);
     socketQueuesAndLetsGo(c.socketEnd(), "one", "two", "three");
-    c.tell(new Engine.Close(true));
+    c.tell(new ZmtpEngine.Close(true));
     assertEquals(List.of(), c.rec.log());
     assertFalse(c.channel.outputShut());
     return c;
@@ -95,7 +95,7 @@ class EngineCloseTest {
     Conn c = rig.handshaken(SocketType.PUSH, SocketType.PULL, rig.options());
     c.socketEnd().write(Frame.of("one"));
     c.socketEnd().flush();
-    c.tell(new Engine.Close(true));
+    c.tell(new ZmtpEngine.Close(true));
     assertEquals(hexOf(frames("one")), hexOf(c.channel.takeWritten()));
     assertEquals(List.of(), c.rec.log(), "the socket may still write: its linger is the session's timer");
     socketQueuesAndLetsGo(c.socketEnd(), "two");
@@ -108,7 +108,7 @@ class EngineCloseTest {
   void closeWithDrainMidHandshakeKeepsGoingAndDeliversWhatTheConnectSidePipeHolds() {
     Conn c = rig.zmtp(SocketType.PUSH, rig.options(), false);
     c.channel.peerSends(bytes().greeting().build());
-    c.tell(new Engine.Close(true));
+    c.tell(new ZmtpEngine.Close(true));
     assertEquals(List.of(), c.rec.log());
     assertFalse(c.channel.released());
 
@@ -130,7 +130,7 @@ class EngineCloseTest {
     Conn c = rig.handshaken(SocketType.PUSH, SocketType.PULL, rig.options());
     c.channel.setWriteWindow(0);
     socketQueuesAndLetsGo(c.socketEnd(), "lost");
-    c.tell(new Engine.Close(false));
+    c.tell(new ZmtpEngine.Close(false));
     assertEquals(List.of("stopped CLOSED"), c.rec.log());
     assertTrue(c.channel.released());
     assertFalse(c.channel.outputShut(), "no FIN: the socket asked for no linger");

@@ -66,7 +66,7 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
   /** A ZMTP engine of a {@code type} socket, bind side ({@code asServer}) or connect side. */
   Conn zmtp(SocketType type, SocketOptions options, boolean asServer) {
     return spawn(options, (channel, rec) ->
-        Engine.create(channel, type, options, asServer, rec, rec, LOCAL, REMOTE, CONNECTION_ID));
+        ZmtpEngine.create(channel, type, options, asServer, rec, rec, LOCAL, REMOTE, CONNECTION_ID));
   }
 
   /**
@@ -88,13 +88,13 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
   }
 
   private interface Factory {
-    Behavior<Engine.Command> create(MemoryChannel channel, Recorder recorder);
+    Behavior<ZmtpEngine.Command> create(MemoryChannel channel, Recorder recorder);
   }
 
   private Conn spawn(SocketOptions options, Factory factory) {
     MemoryChannel channel = new MemoryChannel(loop);
     Recorder rec = new Recorder();
-    ActorRef<Engine.Command> engine = kit.spawn(factory.create(channel, rec), loop.dispatcher());
+    ActorRef<ZmtpEngine.Command> engine = kit.spawn(factory.create(channel, rec), loop.dispatcher());
     return new Conn(engine, channel, rec, options);
   }
 
@@ -115,13 +115,13 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
 
   /** One engine under test, its channel, and what it told its session and the monitor. */
   static final class Conn {
-    final ActorRef<Engine.Command> engine;
+    final ActorRef<ZmtpEngine.Command> engine;
     final MemoryChannel channel;
     final Recorder rec;
     private final SocketOptions options;
     private Pipe pipe;
 
-    Conn(ActorRef<Engine.Command> engine, MemoryChannel channel, Recorder rec, SocketOptions options) {
+    Conn(ActorRef<ZmtpEngine.Command> engine, MemoryChannel channel, Recorder rec, SocketOptions options) {
       this.engine = engine;
       this.channel = channel;
       this.rec = rec;
@@ -141,7 +141,7 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
     /** Hands the engine {@code p}'s end, as a connect-side session does with the pipe it made up front. */
     Pipe.End attach(Pipe p) {
       pipe = p;
-      engine.tell(new Engine.Attach(p.a()));
+      engine.tell(new ZmtpEngine.Attach(p.a()));
       return p.b();
     }
 
@@ -154,7 +154,7 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
       return pipe.b();
     }
 
-    void tell(Engine.Command c) {
+    void tell(ZmtpEngine.Command c) {
       engine.tell(c);
     }
   }
@@ -164,25 +164,25 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
    * {@code "handshakeSucceeded ROUTER"}, {@code "drained"}, {@code "stopped CLOSED"}, and events as
    * {@code "DISCONNECTED 7"}. Called on the loop, read by the test after its call returned.
    */
-  static final class Recorder implements Engine.Owner, EventSink {
+  static final class Recorder implements ZmtpEngine.Owner, EventSink {
     private final List<String> log = new ArrayList<>();
     private PeerInfo peer;
-    private Engine.Outcome outcome;
+    private ZmtpEngine.Outcome outcome;
     private String reason;
 
     @Override
-    public synchronized void handshakeSucceeded(ActorRef<Engine.Command> engine, PeerInfo peer) {
+    public synchronized void handshakeSucceeded(ActorRef<ZmtpEngine.Command> engine, PeerInfo peer) {
       this.peer = peer;
       log.add("handshakeSucceeded " + (peer == null ? "raw" : peer.socketType()));
     }
 
     @Override
-    public synchronized void drained(ActorRef<Engine.Command> engine) {
+    public synchronized void drained(ActorRef<ZmtpEngine.Command> engine) {
       log.add("drained");
     }
 
     @Override
-    public synchronized void engineStopped(ActorRef<Engine.Command> engine, Engine.Outcome outcome, String reason) {
+    public synchronized void engineStopped(ActorRef<ZmtpEngine.Command> engine, ZmtpEngine.Outcome outcome, String reason) {
       this.outcome = outcome;
       this.reason = reason;
       log.add("stopped " + outcome);
@@ -209,7 +209,7 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
       return peer;
     }
 
-    synchronized Engine.Outcome outcome() {
+    synchronized ZmtpEngine.Outcome outcome() {
       return outcome;
     }
 

@@ -107,7 +107,7 @@ class EngineTest {
       assertEquals(List.of("handshakeSucceeded DEALER", "HANDSHAKE_SUCCEEDED 0"), c.rec.log(), "split " + split);
       assertEquals(expectedOut, hexOf(c.channel.takeWritten()), "split " + split);
       assertEquals(List.of("bob+", "300 bytes", "z"), messages(c.socketEnd()), "split " + split);
-      c.tell(new Engine.Close(false));
+      c.tell(new ZmtpEngine.Close(false));
     }
   }
 
@@ -152,7 +152,7 @@ class EngineTest {
     assertFalse(c.channel.released());
     rig.timePasses(Duration.ofMillis(1));
     assertEquals(List.of("HANDSHAKE_FAILED_NO_DETAIL 11", "DISCONNECTED 7", "stopped HANDSHAKE_FAILED"), c.rec.log());
-    assertEquals(Engine.Outcome.HANDSHAKE_FAILED, c.rec.outcome());
+    assertEquals(ZmtpEngine.Outcome.HANDSHAKE_FAILED, c.rec.outcome());
     assertTrue(c.channel.released());
   }
 
@@ -201,7 +201,7 @@ class EngineTest {
     c.channel.peerSends(bytes().greeting(3, 1, "PLAIN").build());
     assertEquals(List.of("HANDSHAKE_FAILED_PROTOCOL " + ProtocolError.ZMTP_MECHANISM_MISMATCH.code(),
         "DISCONNECTED 7", "stopped PROTOCOL_ERROR"), c.rec.log());
-    assertEquals(Engine.Outcome.PROTOCOL_ERROR, c.rec.outcome());
+    assertEquals(ZmtpEngine.Outcome.PROTOCOL_ERROR, c.rec.outcome());
   }
 
   @Test

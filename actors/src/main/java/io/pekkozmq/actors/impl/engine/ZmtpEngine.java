@@ -51,7 +51,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * restarted by each PING would at one. While the inbound pipe is full we stop reading, so we do
  * not judge the peer then.
  */
-public final class Engine extends AbstractBehavior<Engine.Command> implements IoHandler, FrameSink, FrameSource {
+public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> implements IoHandler, FrameSink, FrameSource {
   public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow,
       Heartbeat, HalfClosed {}
 
@@ -153,7 +153,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   private long ttlMark;
   private int ttlPingMark;
 
-  private Engine(ActorContext<Command> ctx, TimerScheduler<Command> timers, EngineChannel channel,
+  private ZmtpEngine(ActorContext<Command> ctx, TimerScheduler<Command> timers, EngineChannel channel,
       SocketType type, SocketOptions options, boolean asServer, Owner owner, EventSink events,
       String local, String remote, long connectionId) {
     super(ctx);
@@ -183,7 +183,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
 
   public static Behavior<Command> create(IoThread io, SocketChannel channel, SocketType type, SocketOptions options,
       boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
-    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new Engine(ctx, timers, new NioEngineChannel(io, channel),
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new ZmtpEngine(ctx, timers, new NioEngineChannel(io, channel),
         type, options, asServer, owner, events, local, remote, connectionId)));
   }
 
@@ -191,7 +191,7 @@ public final class Engine extends AbstractBehavior<Engine.Command> implements Io
   static Behavior<Command> create(EngineChannel channel, SocketType type, SocketOptions options,
       boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new Engine(ctx, timers, channel, type, options, asServer, owner, events, local, remote, connectionId)));
+        new ZmtpEngine(ctx, timers, channel, type, options, asServer, owner, events, local, remote, connectionId)));
   }
 
   static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, boolean asServer) {
