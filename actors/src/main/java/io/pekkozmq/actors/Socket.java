@@ -8,22 +8,15 @@ import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.session.Session;
 import io.pekkozmq.actors.impl.socket.SocketCore;
-import io.pekkozmq.actors.impl.transport.ConnectionIds;
 import io.pekkozmq.actors.impl.transport.Endpoint;
-import io.pekkozmq.actors.impl.transport.IpcPaths;
 import io.pekkozmq.actors.impl.transport.Listener;
+import io.pekkozmq.actors.impl.transport.NetworkBind;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
-import java.io.IOException;
-import java.net.BindException;
-import java.net.StandardProtocolFamily;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -333,44 +326,14 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     return ep.original();
   }
 
-  private String bindNetwork(Endpoint ep) {
-    boolean tempIpcDir = ep.transport() == Endpoint.Transport.IPC && ep.path().equals("*");
-    if (tempIpcDir) ep = ep.withGeneratedIpcPath();
-    ServerSocketChannel server = null;
-    long listenerId = ConnectionIds.next();
-    try {
-      if (ep.transport() == Endpoint.Transport.IPC) {
-        Files.deleteIfExists(Path.of(ep.path())); // libzmq unlinks a stale socket file first
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-      } else {
-        server = ServerSocketChannel.open();
-      }
-      if (ep.transport() == Endpoint.Transport.TCP) {
-        server.setOption(java.net.StandardSocketOptions.SO_REUSEADDR, true);
-      }
-      server.bind(ep.socketAddress(), 100);
-      if (ep.transport() == Endpoint.Transport.IPC) IpcPaths.claim(Path.of(ep.path()), server);
-    } catch (IOException e) {
-      int errno = BindFailure.errno(e);
-      if (server != null) {
-        closeQuietly(server);
-        // libzmq's listener closes the socket it could not bind (CLOSED: tcp before it has an
-        // endpoint, ipc with it), then the socket reports the address without its scheme
-        bindEvents.emit(EventType.CLOSED, listenerId, ep.transport() == Endpoint.Transport.IPC ? ep.original() : "", "");
-      }
-      bindEvents.emit(EventType.BIND_FAILED, errno, BindFailure.address(ep.original()), "");
-      throw new ZmqException(BindFailure.code(errno), "cannot bind to " + ep + ": " + e.getMessage(), e);
-    }
-    String uri;
-    try {
-      uri = ep.transport() == Endpoint.Transport.IPC ? "ipc://" + ep.path()
-          : Endpoint.uriOf(ep.transport(), server.getLocalAddress());
-    } catch (IOException e) {
-      throw new ZmqException(Errno.EADDRNOTAVAIL, "cannot read the bound address of " + ep, e);
-    }
+  private String bindNetwork(Endpoint requested) {
+    NetworkBind.Bound b = NetworkBind.bind(requested, bindEvents);
+    Endpoint ep = b.endpoint();
+    String uri = b.uri();
+    long listenerId = b.listenerId();
     IoThread io = zmq.chooseIoThread(options.affinity);
     ActorRef<Listener.Command> listener = ctx.spawnAnonymous(
-        Listener.create(io, server, ep, uri, listenerId, tempIpcDir, type, options.copy(), link, bindEvents,
+        Listener.create(io, b.server(), ep, uri, listenerId, b.tempIpcDir(), type, options.copy(), link, bindEvents,
             () -> zmq.chooseIoThread(options.affinity)),
         io.dispatcher());
     ctx.watch(listener);
@@ -794,14 +757,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     if (to != null) to.tell(r);
   }
 
-  private static void closeQuietly(ServerSocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException ignored) {
-      // it never listened; nothing to report beyond the bind failure
-    }
-  }
-
   /**
    * The socket as its sessions see it. Every method runs on the calling session's I/O thread:
    * {@link #attach} puts the pipe into the core there and then (so the event the engine emits
@@ -829,32 +784,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     @Override
     public void undelivered(long messages) {
       if (closing) undelivered.addAndGet(messages);
-    }
-  }
-
-  /** How libzmq reports a failed bind: the errno, and the address without its scheme. */
-  private static final class BindFailure {
-    private BindFailure() {}
-
-    static int errno(IOException e) {
-      String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-      if (m.contains("already in use")) return Errno.EADDRINUSE.code();
-      if (m.contains("no such file")) return Errno.ENOENT.code();
-      if (m.contains("permission denied")) return 13; // EACCES
-      if (m.contains("cannot assign")) return Errno.EADDRNOTAVAIL.code();
-      return e instanceof BindException ? Errno.EADDRINUSE.code() : Errno.EADDRNOTAVAIL.code();
-    }
-
-    static Errno code(int errno) {
-      for (Errno e : new Errno[] {Errno.EADDRINUSE, Errno.ENOENT, Errno.EADDRNOTAVAIL}) {
-        if (e.code() == errno) return e;
-      }
-      return Errno.EADDRNOTAVAIL;
-    }
-
-    static String address(String endpoint) {
-      int i = endpoint.indexOf("://");
-      return i < 0 ? endpoint : endpoint.substring(i + 3);
     }
   }
 }
