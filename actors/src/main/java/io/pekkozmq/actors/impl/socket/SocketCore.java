@@ -166,18 +166,6 @@ public final class SocketCore {
     notifyWatchers();
   }
 
-  /** Takes {@code end} out of the pattern at once (disconnect, unbind). */
-  public void detachNow(Pipe.End end) {
-    lock.lock();
-    try {
-      if (pipes.contains(end)) removeLocked(end);
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    notifyWatchers();
-  }
-
   private void removeLocked(Pipe.End end) {
     pipes.remove(end);
     draining.remove(end);
