@@ -494,6 +494,35 @@ public final class ZmtpConnection {
     }
   }
 
+  // ---------------------------------------------------------------- ZAP (RFC 27)
+
+  /**
+   * The ZAP request the handshake waits on, as frames for the handler socket, starting with the
+   * empty delimiter frame (so a REP handler works, as libzmq sends it); null if none. Each request
+   * is returned once. The engine sends it to the handler at {@code inproc://zeromq.zap.01} and
+   * hands the reply to {@link #zapReply}; until then the handshake does not progress.
+   */
+  public java.util.List<byte[]> takeZapRequest() {
+    return null; // contract stub: sec-engine implements this
+  }
+
+  /**
+   * The handler's reply frames, starting with the empty delimiter. A malformed reply fails the
+   * connection with libzmq's ZAP_* {@link ProtocolError}; a status other than 200 fails it with
+   * {@link #zapFailureStatus()} set. Call {@link #produce} afterwards: the handshake goes on.
+   */
+  public void zapReply(java.util.List<byte[]> frames) {
+    throw new UnsupportedOperationException("contract stub: sec-engine implements this");
+  }
+
+  /**
+   * The ZAP status code (300, 400 or 500) when the handler refused the peer, the value of
+   * HANDSHAKE_FAILED_AUTH; 0 otherwise.
+   */
+  public int zapFailureStatus() {
+    return 0; // contract stub: sec-engine implements this
+  }
+
   // ---------------------------------------------------------------- state
 
   /**
@@ -509,7 +538,11 @@ public final class ZmtpConnection {
     return phase == Phase.TRAFFIC;
   }
 
-  /** The peer as the handshake described it; null before the handshake completes. */
+  /**
+   * The peer as the handshake described it; null before the handshake completes. Its properties
+   * also hold {@code User-Id} (from ZAP, or "" without ZAP) and ZAP's metadata, as libzmq's
+   * {@code zmq_msg_gets} sees them.
+   */
   public PeerInfo peer() {
     return peer;
   }

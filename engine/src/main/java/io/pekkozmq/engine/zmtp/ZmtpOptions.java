@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import io.pekkozmq.engine.security.SecurityOptions;
 
 /**
  * What one {@link ZmtpConnection} needs to know about its own side.
@@ -18,6 +20,12 @@ import java.util.Objects;
  * @param metadata application properties ({@code X-*}) added to READY, in insertion order
  * @param copyThreshold received frames up to this size are copied out of the read buffer rather
  *     than sliced, so a read buffer holding only small frames can be reused
+ * @param security NULL, PLAIN or CURVE settings; {@link SecurityOptions#NULL} by default. Setting it
+ *     through the builder also sets {@link #mechanism} and {@link #asServer}
+ * @param peerAddress the peer's address as the ZAP request's {@code address} frame and the
+ *     {@code Peer-Address} property carry it (IP text for tcp, "" for ipc), "" if unknown
+ * @param zapHandlerPresent asked when a mechanism needs ZAP: is a handler bound at
+ *     {@code inproc://zeromq.zap.01} now? (libzmq's {@code session_base_t::zap_connect})
  */
 public record ZmtpOptions(
     SocketType socketType,
@@ -26,7 +34,10 @@ public record ZmtpOptions(
     Mechanism.Factory mechanism,
     long maxMsgSize,
     Map<String, byte[]> metadata,
-    int copyThreshold) {
+    int copyThreshold,
+    SecurityOptions security,
+    String peerAddress,
+    BooleanSupplier zapHandlerPresent) {
 
   /** Default for {@link #copyThreshold}: a copy of up to 64 bytes costs less than pinning a 64 KiB read buffer. */
   public static final int DEFAULT_COPY_THRESHOLD = 64;
@@ -34,6 +45,9 @@ public record ZmtpOptions(
   public ZmtpOptions {
     Objects.requireNonNull(socketType, "socketType");
     Objects.requireNonNull(mechanism, "mechanism");
+    security = security == null ? SecurityOptions.NULL : security;
+    peerAddress = peerAddress == null ? "" : peerAddress;
+    zapHandlerPresent = zapHandlerPresent == null ? () -> false : zapHandlerPresent;
     routingId = routingId == null ? new byte[0] : routingId.clone();
     if (routingId.length > 255) {
       throw new IllegalArgumentException("routing id is " + routingId.length + " bytes, at most 255 allowed");
@@ -79,6 +93,9 @@ public record ZmtpOptions(
     private long maxMsgSize = -1;
     private final Map<String, byte[]> metadata = new LinkedHashMap<>();
     private int copyThreshold = DEFAULT_COPY_THRESHOLD;
+    private SecurityOptions security = SecurityOptions.NULL;
+    private String peerAddress = "";
+    private BooleanSupplier zapHandlerPresent = () -> false;
 
     private Builder(SocketType socketType) {
       this.socketType = socketType;
@@ -118,8 +135,27 @@ public record ZmtpOptions(
       return this;
     }
 
+    /** Sets the security settings, the mechanism they create and the greeting's as-server bit. */
+    public Builder security(SecurityOptions security) {
+      this.security = Objects.requireNonNull(security, "security");
+      this.mechanism = security.kind() == SecurityOptions.Kind.NULL ? NullMechanism.FACTORY : security.mechanismFactory();
+      this.asServer = security.asServer();
+      return this;
+    }
+
+    public Builder peerAddress(String address) {
+      this.peerAddress = address;
+      return this;
+    }
+
+    public Builder zapHandlerPresent(BooleanSupplier present) {
+      this.zapHandlerPresent = present;
+      return this;
+    }
+
     public ZmtpOptions build() {
-      return new ZmtpOptions(socketType, routingId, asServer, mechanism, maxMsgSize, metadata, copyThreshold);
+      return new ZmtpOptions(socketType, routingId, asServer, mechanism, maxMsgSize, metadata, copyThreshold,
+          security, peerAddress, zapHandlerPresent);
     }
   }
 }
