@@ -64,6 +64,27 @@ public enum ZmqOption {
   INVERT_MATCHING(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
   /** The pattern holds it for getsockopt; the socket also copies it to connections made later. */
   STREAM_NOTIFY(Boolean.class, Scope.PATTERN, null, ZmqOption::patternBool),
+  // ---- security (RFC 24/26/27); as in libzmq, the last of these set chooses the mechanism --------
+  /** Be the PLAIN server (true) or drop back to NULL (false). */
+  PLAIN_SERVER(Boolean.class, Scope.CONNECTION, null, ZmqOption::bool),
+  /** A PLAIN client's user name (1 to 255 bytes); setting it makes the socket a PLAIN client. */
+  PLAIN_USERNAME(byte[].class, Scope.CONNECTION, null, ZmqOption::plainCredential),
+  /** A PLAIN client's password (0 to 255 bytes); setting it makes the socket a PLAIN client. */
+  PLAIN_PASSWORD(byte[].class, Scope.CONNECTION, null, ZmqOption::plainCredential),
+  /** Be the CURVE server (true) or drop back to NULL (false). Needs CURVE_SECRETKEY. */
+  CURVE_SERVER(Boolean.class, Scope.CONNECTION, null, ZmqOption::bool),
+  /** Our long-term public key: 40 characters of Z85 or 32 bytes. */
+  CURVE_PUBLICKEY(byte[].class, Scope.CONNECTION, null, ZmqOption::curveKey),
+  /** Our long-term secret key: 40 characters of Z85 or 32 bytes. */
+  CURVE_SECRETKEY(byte[].class, Scope.CONNECTION, null, ZmqOption::curveKey),
+  /** The server's public key a CURVE client expects; setting it makes the socket a CURVE client. */
+  CURVE_SERVERKEY(byte[].class, Scope.CONNECTION, null, ZmqOption::curveKey),
+  /** The ZAP domain sent to the handler; "" by default. */
+  ZAP_DOMAIN(String.class, Scope.CONNECTION, null, ZmqOption::text),
+  /** Refuse NULL peers when no ZAP handler answers for a set ZAP_DOMAIN (libzmq's ZMQ_ZAP_ENFORCE_DOMAIN). */
+  ZAP_ENFORCE_DOMAIN(Boolean.class, Scope.CONNECTION, null, ZmqOption::bool),
+  /** NULL, PLAIN or CURVE: what the security options chose. */
+  MECHANISM(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue),
   LAST_ENDPOINT(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue),
   TYPE(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue);
 
@@ -208,6 +229,31 @@ public enum ZmqOption {
     if (b == null) throw invalid("option " + o + " needs bytes or a string");
     if (b.length > 16) throw invalid("option " + o + " is at most 16 bytes, got " + b.length);
     return b;
+  }
+
+  private static byte[] plainCredential(ZmqOption o, Object v) {
+    byte[] b = bytesOrNull(v);
+    if (b == null) throw invalid("option " + o + " needs bytes or a string");
+    if (b.length > 255 || (o == PLAIN_USERNAME && b.length == 0)) {
+      throw invalid("option " + o + " must be " + (o == PLAIN_USERNAME ? "1" : "0") + " to 255 bytes, got " + b.length);
+    }
+    return b;
+  }
+
+  /** 40 characters of Z85 (as a String or its bytes) or 32 raw bytes; stored as the 32 raw bytes. */
+  private static byte[] curveKey(ZmqOption o, Object v) {
+    Object key = v instanceof byte[] b && b.length == 40 ? new String(b, StandardCharsets.US_ASCII) : v;
+    try {
+      return io.pekkozmq.engine.security.CurveKeys.parseKey(o.name(), key);
+    } catch (IllegalArgumentException e) {
+      throw invalid(e.getMessage());
+    }
+  }
+
+  private static String text(ZmqOption o, Object v) {
+    if (v instanceof String s) return s;
+    if (v instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
+    throw invalid("option " + o + " needs a string, got " + v.getClass().getSimpleName());
   }
 
   private static Object readOnlyValue(ZmqOption o, Object v) {
