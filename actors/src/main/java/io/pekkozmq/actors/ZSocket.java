@@ -43,8 +43,11 @@ public final class ZSocket implements AutoCloseable {
     return actor;
   }
 
-  /** The data plane, for stream stages and pollers in this project. */
-  public SocketCore core() {
+  /**
+   * The data plane, for this package (poller, proxy) and, through the internal SPI
+   * ({@code spi.RuntimeSpi}, which reads it by a method handle), the stream stages and monitors.
+   */
+  SocketCore core() {
     return core;
   }
 

@@ -2,7 +2,8 @@ package io.pekkozmq.monitor;
 
 import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.ZSocket;
-import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.actors.spi.RuntimeSpi;
+import io.pekkozmq.actors.spi.SocketDataPlane;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.event.EventType;
@@ -43,11 +44,11 @@ final class MonitorSocketBridge extends AbstractBehavior<MonitorSocketBridge.Com
   private final ActorRef<Socket.Command> monitored;
   private final ZMonitor.Handle handle;
   private final ZSocket monitorSocket;
-  private final SocketCore core;
+  private final SocketDataPlane core;
   private final ActorRef<SocketEvent> subscriber;
   private final ArrayDeque<Msg> backlog = new ArrayDeque<>();
   private final AtomicBoolean waitingForRoom = new AtomicBoolean();
-  private final SocketCore.Watcher watcher;
+  private final SocketDataPlane.Watcher watcher;
   private int receivedSinceRequest;
 
   private MonitorSocketBridge(ActorContext<Command> ctx, ActorRef<Socket.Command> monitored, ZMonitor.Handle handle) {
@@ -55,10 +56,10 @@ final class MonitorSocketBridge extends AbstractBehavior<MonitorSocketBridge.Com
     this.monitored = monitored;
     this.handle = handle;
     this.monitorSocket = handle.monitorSocket();
-    this.core = monitorSocket.core();
+    this.core = RuntimeSpi.dataPlane(monitorSocket);
     this.subscriber = ctx.messageAdapter(SocketEvent.class, Event::new);
     ActorRef<Command> self = ctx.getSelf();
-    this.watcher = c -> {
+    this.watcher = () -> {
       if (waitingForRoom.compareAndSet(true, false)) self.tell(Retry.INSTANCE);
     };
     core.addWatcher(watcher);

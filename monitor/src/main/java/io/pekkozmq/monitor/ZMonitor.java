@@ -4,7 +4,7 @@ import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.ZmqOption;
-import io.pekkozmq.actors.impl.transport.Endpoint;
+import io.pekkozmq.actors.spi.RuntimeSpi;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
@@ -117,7 +117,7 @@ public final class ZMonitor {
   public static Handle monitor(ZSocket socket, String endpoint, long events, int eventVersion, SocketType type) {
     ZeroMQ zmq = socket.context();
     if (zmq.isTerminated()) throw new ZmqException(Errno.ETERM, "cannot monitor: the context is terminated");
-    if (socket.core().isClosed()) throw new ZmqException(Errno.ENOTSOCK, "cannot monitor a closed " + socket.type() + " socket");
+    if (RuntimeSpi.dataPlane(socket).isClosed()) throw new ZmqException(Errno.ENOTSOCK, "cannot monitor a closed " + socket.type() + " socket");
     if (eventVersion != 1 && eventVersion != 2) {
       // libzmq 4.3 accepts any number and then sends nothing; we say so at once
       throw new ZmqException(Errno.EINVAL, "unknown monitor event version " + eventVersion + "; there are 1 and 2");
@@ -130,8 +130,7 @@ public final class ZMonitor {
       stop(socket);
       return null;
     }
-    Endpoint ep = Endpoint.parse(endpoint, true);
-    if (ep.transport() != Endpoint.Transport.INPROC) {
+    if (!RuntimeSpi.isInprocEndpoint(endpoint)) {
       throw new ZmqException(Errno.EPROTONOSUPPORT,
           "protocol not supported: a monitor endpoint must be inproc://, not '" + endpoint + "'");
     }

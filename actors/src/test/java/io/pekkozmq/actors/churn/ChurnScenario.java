@@ -608,7 +608,7 @@ abstract class ChurnScenario implements AutoCloseable {
     stopBackground();
     for (OurSocket s : ours) {
       ZSocket z = s.socket();
-      if (z == null || z.core().isClosed()) continue;
+      if (z == null || io.pekkozmq.actors.spi.RuntimeSpi.dataPlane(z).isClosed()) continue;
       try {
         z.setOption(ZmqOption.LINGER, 0);
       } catch (RuntimeException closing) {

@@ -4,7 +4,8 @@ import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.ZmqOption;
-import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.actors.spi.RuntimeSpi;
+import io.pekkozmq.actors.spi.SocketDataPlane;
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
@@ -38,7 +39,7 @@ import org.apache.pekko.stream.stage.GraphStageLogic;
 /**
  * Internal. What every ZeroMQ stage does with its socket: creates it when the stage starts, applies
  * the settings (options, subscriptions, binds, connects) through the socket actor without blocking,
- * moves messages straight between the stage and the socket's data plane ({@link SocketCore}), and
+ * moves messages straight between the stage and the socket's data plane ({@link SocketDataPlane}), and
  * closes the socket when the stage stops, however it stops.
  *
  * <p>Waiting for the socket: a stage that finds nothing to receive, or no room to send, arms a flag
@@ -57,12 +58,12 @@ abstract class SocketStageLogic extends GraphStageLogic {
   protected final ZmqSettings settings;
   protected final StageControl control;
   protected ZSocket socket;
-  protected SocketCore core;
+  protected SocketDataPlane core;
 
   private final AtomicBoolean readArmed = new AtomicBoolean();
   private final AtomicBoolean writeArmed = new AtomicBoolean();
   private final AsyncCallback<Done> wake;
-  private final SocketCore.Watcher watcher;
+  private final SocketDataPlane.Watcher watcher;
   private final int receiveLimit;
   /** Received messages not yet pushed: slots [inboxNext, size) are live. */
   private final ArrayList<Msg> inbox;
@@ -85,7 +86,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
     this.wake = createAsyncCallback(d -> {
       if (core != null) onSocketChanged();
     });
-    this.watcher = c -> {
+    this.watcher = () -> {
       boolean r = readArmed.get() && readArmed.compareAndSet(true, false);
       boolean w = writeArmed.get() && writeArmed.compareAndSet(true, false);
       if (r || w) wake.invoke(Done.getInstance());
@@ -267,7 +268,7 @@ abstract class SocketStageLogic extends GraphStageLogic {
     ActorSystem<?> system = Adapter.toTyped(materializer().system());
     ZeroMQ zmq = ZeroMQ.get(system);
     socket = zmq.socket(settings.socketType());
-    core = socket.core();
+    core = RuntimeSpi.dataPlane(socket);
     control.setCore(core);
     core.addWatcher(watcher);
     // the monitor is subscribed before any bind or connect, so no event of this socket is missed:

@@ -1,6 +1,6 @@
 package io.pekkozmq.streams.impl;
 
-import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.actors.spi.SocketDataPlane;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.streams.ZmqControl;
 import java.util.ArrayDeque;
@@ -30,7 +30,7 @@ final class StageControl implements ZmqControl {
   final CompletableFuture<String> ready = new CompletableFuture<>();
   final CompletableFuture<Done> closed = new CompletableFuture<>();
   private volatile AsyncCallback<Done> shutdown;
-  private volatile SocketCore core;
+  private volatile SocketDataPlane core;
 
   private record Subscriber(long mask, BoundedSourceQueue<SocketEvent> queue) {}
 
@@ -49,7 +49,7 @@ final class StageControl implements ZmqControl {
     this.shutdown = shutdownCallback;
   }
 
-  void setCore(SocketCore core) {
+  void setCore(SocketDataPlane core) {
     this.core = core;
   }
 
@@ -84,7 +84,7 @@ final class StageControl implements ZmqControl {
 
   @Override
   public String lastEndpoint() {
-    SocketCore c = core;
+    SocketDataPlane c = core;
     return c == null ? "" : c.lastEndpoint();
   }
 
