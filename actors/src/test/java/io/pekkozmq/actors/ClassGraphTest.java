@@ -46,8 +46,15 @@ class ClassGraphTest {
   private static Map<String, Set<String>> classGraph(Path classes) {
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
     StringWriter out = new StringWriter();
+    // the classes are a module (module-info): jdeps resolves its requires on the test's own paths,
+    // without the test jars (they would split the packages of the modules they test)
+    String path = java.util.Arrays.stream((System.getProperty("jdk.module.path", "") + java.io.File.pathSeparator
+            + System.getProperty("java.class.path", "")).split(java.io.File.pathSeparator))
+        .filter(e -> !e.isEmpty() && !e.endsWith("-tests.jar") && !e.endsWith("test-classes")
+            && !Path.of(e).toAbsolutePath().equals(classes.toAbsolutePath()))
+        .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     int rc = jdeps.run(new PrintWriter(out), new PrintWriter(new StringWriter()), "-verbose:class", "-filter:none",
-        classes.toString());
+        "--multi-release", "17", "--module-path", path, classes.toString());
     assertEquals(0, rc, "jdeps failed: " + out);
     Map<String, Set<String>> graph = new HashMap<>();
     for (String line : out.toString().split("\n")) {

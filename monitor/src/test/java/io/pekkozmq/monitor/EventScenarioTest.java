@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.actors.Socket;
 import io.pekkozmq.actors.ZContext;
-import io.pekkozmq.actors.RuntimePerClass;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Errno;

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.pekkozmq.actors.RuntimePerClass;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Errno;

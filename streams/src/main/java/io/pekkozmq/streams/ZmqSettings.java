@@ -1,7 +1,7 @@
 package io.pekkozmq.streams;
 
 import com.typesafe.config.Config;
-import io.pekkozmq.actors.impl.SocketOptions;
+import io.pekkozmq.actors.spi.RuntimeSpi;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.pekko.actor.ClassicActorSystemProvider;
 
 /**
@@ -62,7 +63,7 @@ public final class ZmqSettings {
   public static ZmqSettings create(Config config) {
     Config streams = config.getConfig("pekko-zmq.streams");
     Config overrides = streams.getConfig("socket");
-    SocketOptions layered = SocketOptions.fromConfig(overrides.withFallback(config.getConfig("pekko-zmq.socket")));
+    Function<ZmqOption, Object> layered = RuntimeSpi.socketOptions(overrides.withFallback(config.getConfig("pekko-zmq.socket")));
     Map<ZmqOption, Object> options = new LinkedHashMap<>();
     for (String key : overrides.root().keySet()) {
       ZmqOption option;
@@ -71,7 +72,7 @@ public final class ZmqSettings {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("pekko-zmq.streams.socket." + key + ": " + e.getMessage(), e);
       }
-      options.put(option, layered.get(option));
+      options.put(option, layered.apply(option));
     }
     int batch = streams.getInt("receive-batch");
     if (batch < 1) throw new IllegalArgumentException("pekko-zmq.streams.receive-batch must be at least 1, got " + batch);

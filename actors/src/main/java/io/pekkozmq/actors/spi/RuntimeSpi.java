@@ -1,6 +1,9 @@
 package io.pekkozmq.actors.spi;
 
+import com.typesafe.config.Config;
 import io.pekkozmq.actors.ZSocket;
+import io.pekkozmq.actors.ZmqOption;
+import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.socket.SocketCore;
 import io.pekkozmq.actors.impl.transport.Endpoint;
 import io.pekkozmq.engine.Errno;
@@ -10,6 +13,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Internal SPI: what the {@code streams} and {@code monitor} modules need of the runtime beyond its
@@ -54,6 +58,16 @@ public final class RuntimeSpi {
    */
   public static boolean isInprocEndpoint(String endpoint) {
     return Endpoint.parse(endpoint, true).transport() == Endpoint.Transport.INPROC;
+  }
+
+  /**
+   * The connection and socket options a socket would start with under {@code socketConfig} (a
+   * config shaped as {@code pekko-zmq.socket}), read and checked as a new socket reads them; the
+   * function answers any option {@link SocketOptions#holds holds}. Bad values throw as they would
+   * for a socket.
+   */
+  public static Function<ZmqOption, Object> socketOptions(Config socketConfig) {
+    return SocketOptions.fromConfig(socketConfig)::get;
   }
 
   /** The data plane over a socket's {@link SocketCore}; a thin, stateless delegate. */

@@ -1,0 +1,14 @@
+/**
+ * The pzmq command line, seed programs and benchmarks: users of the public API only (picocli reads
+ * the command classes by reflection, so their packages are open to it).
+ */
+module pekko.zmq.samples {
+  requires pekko.zmq.streams;
+  requires pekko.zmq.monitor;
+  requires info.picocli;
+  requires org.zeromq.jeromq;
+  requires java.management;
+
+  opens io.pekkozmq.samples.cli to info.picocli;
+  opens io.pekkozmq.samples.seeds to info.picocli;
+}
