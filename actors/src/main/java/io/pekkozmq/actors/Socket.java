@@ -253,7 +253,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     };
   }
 
-  public static Behavior<Command> create(ZeroMQ zmq, SocketCore core, SocketOptions options) {
+  static Behavior<Command> create(ZeroMQ zmq, SocketCore core, SocketOptions options) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new Socket(ctx, timers, zmq, core, options)));
   }
 
