@@ -5,224 +5,166 @@ import static io.pekkozmq.actors.PubSubReceiving.text;
 import static io.pekkozmq.actors.PubSubReceiving.until;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
-import io.pekkozmq.testkit.PyPeer;
-import io.pekkozmq.testkit.PyScripts;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The publish-subscribe family against real libzmq (pyzmq, ZMTP 3.1: subscriptions as SUBSCRIBE and
- * CANCEL commands), our side binding and connecting, over tcp and ipc: publisher-side filtering in
- * both directions, and subscriptions arriving as {@code 01}/{@code 00}+topic at an XPUB on either
- * side.
+ * The publish-subscribe family against every peer ({@link InteropPeers}): libzmq speaks ZMTP 3.1
+ * (subscriptions as SUBSCRIBE and CANCEL commands), JeroMQ 0.6.0 ZMTP 3.0 (subscriptions as
+ * {@code 01}/{@code 00}+topic data frames); our side binding and connecting. Publisher-side
+ * filtering in both directions, and subscriptions arriving as {@code 01}/{@code 00}+topic at an XPUB
+ * on either side.
+ *
+ * <p>Joining: a subscription takes effect some time after the connection, so a publisher sends a
+ * marker ({@code C-ready}, a topic every subscriber here takes) until the subscriber has one; each
+ * look is a short receive, which also gives the peer's socket the call it needs to attach.
  */
-class PubSubInteropTest extends ContextPerClass {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+class PubSubInteropTest extends InteropPeers {
   private static final int ROUNDS = 100;
+  private static final Duration LOOK = Duration.ofMillis(20);
 
-  /**
-   * argv: bind|connect, endpoint, role. Roles: SUB (subscribes A and C, reports what it gets), XPUB
-   * (reports the subscription messages our SUB sends, the first on its own, then publishes), SUB_CANCEL (subscribes A and
-   * B, cancels A when told, reports data), PUB (publishes every topic once told to).
-   */
-  private static final String PEER = """
-      import sys, select, zmq
-      """ + PyScripts.BIND_OR_CONNECT + """
-      mode, ep, role = sys.argv[1], sys.argv[2], sys.argv[3]
-      ctx = zmq.Context()
-      s = ctx.socket({"SUB": zmq.SUB, "SUB_CANCEL": zmq.SUB, "XPUB": zmq.XPUB, "PUB": zmq.PUB}[role])
-      s.setsockopt(zmq.LINGER, 5000)
-      s.setsockopt(zmq.RCVTIMEO, 20000)
-      if role == "SUB":
-          s.setsockopt(zmq.SUBSCRIBE, b"A")
-          s.setsockopt(zmq.SUBSCRIBE, b"C")
-      if role == "SUB_CANCEL":
-          s.setsockopt(zmq.SUBSCRIBE, b"A")
-          s.setsockopt(zmq.SUBSCRIBE, b"B")
-      bind_or_connect(s, mode, ep)
-
-      def collect(end):
-          got = []
-          while True:
-              m = s.recv_multipart()
-              t = m[0].decode()
-              if t.endswith("-ready") or t.endswith("-seen"):
-                  continue
-              got.append(t + ("/" + m[1].decode() if len(m) > 1 else ""))
-              if t == end:
-                  return got
-
-      if role == "SUB":
-          s.recv()
-          print("JOINED")
-          print("GOT " + ",".join(collect("C-end")))
-      elif role == "SUB_CANCEL":
-          m = s.recv()
-          assert m == b"B-seen", m
-          s.setsockopt(zmq.UNSUBSCRIBE, b"A")
-          print("CANCELLED")
-          print("GOT " + ",".join(collect("B-end")))
-      elif role == "XPUB":
-          subs = [s.recv().hex()]
-          print("FIRST")
-          subs += [s.recv().hex() for _ in range(2)]
-          print("SUBS " + ",".join(subs))
-          s.send(b"A-data")
-          s.send(b"B-data")
-          s.send(b"B-end")
-          print("SENT")
-      elif role == "PUB":
-          while True:
-              s.send(b"C-ready")
-              r, _, _ = select.select([sys.stdin], [], [], 0.01)
-              if r:
-                  sys.stdin.readline()
-                  break
-          for i in range(int(sys.argv[4])):
-              for t in "ABCD":
-                  s.send_multipart([("%s%d" % (t, i)).encode(), b"p"])
-          s.send(b"C-end")
-          print("SENT")
-      s.close()
-      ctx.term()
-      """;
-
-  private LibzmqPeers libzmq;
-
-  @BeforeAll
-  void start() throws Exception {
-    libzmq = LibzmqPeers.create("pzmq-pubsub", WAIT);
-  }
-
-  static Stream<Arguments> matrix() {
-    List<Arguments> cases = new ArrayList<>();
-    for (boolean weBind : List.of(true, false)) {
-      for (String transport : List.of("tcp", "ipc")) {
-        cases.add(Arguments.of(weBind, transport));
-      }
-    }
-    return cases.stream();
-  }
-
-  /** Starts the python peer in {@code role} joined to {@code ours}; returns the peer. */
-  private PyPeer startPeer(ZSocket ours, String role, boolean weBind, String transport, String... more) {
-    List<String> args = new ArrayList<>(List.of(role));
-    args.addAll(List.of(more));
-    return libzmq.join(PEER, ours, weBind, libzmq.endpoint(transport, role + "-" + weBind), args.toArray(new String[0]));
-  }
-
-  private static String expectedFiltered(String keep, String end) {
-    List<String> want = new ArrayList<>();
-    for (int i = 0; i < ROUNDS; i++) {
-      for (char t : keep.toCharArray()) want.add(t + Integer.toString(i) + "/p");
-    }
-    want.add(end);
-    return "GOT " + String.join(",", want);
-  }
-
-  @ParameterizedTest(name = "we-bind={0} {1}")
-  @MethodSource("matrix")
-  void libzmqSubscriberReceivesOnlyWhatItSubscribedTo(boolean weBind, String transport) throws Exception {
-    try (ZSocket pub = ctx.socket(SocketType.PUB);
-        PyPeer py = startPeer(pub, "SUB", weBind, transport)) {
-      // C is its last subscription: once a C marker gets through, our PUB knows A and C
-      AtomicBoolean joined = new AtomicBoolean();
-      CompletableFuture<Void> markers = CompletableFuture.runAsync(() -> {
-        while (!joined.get()) {
-          pub.send("C-ready");
-          pause(5); // the marker's pace, not a synchronisation
-        }
-      });
-      py.awaitLine("JOINED", WAIT);
-      joined.set(true);
-      markers.join();
-      for (int i = 0; i < ROUNDS; i++) {
-        for (String t : List.of("A", "B", "C", "D")) pub.send(Msg.ofStrings(t + i, "p"));
-      }
-      pub.send("C-end");
-      assertEquals(expectedFiltered("AC", "C-end"), py.awaitLine("GOT ", WAIT), py.stderr());
-      assertEquals(0, py.waitFor(WAIT), py.stderr());
-    }
-  }
-
-  @ParameterizedTest(name = "we-bind={0} {1}")
-  @MethodSource("matrix")
-  void ourSubscriptionsReachALibzmqXpubAsSubscriptionMessages(boolean weBind, String transport) {
-    try (ZSocket sub = ctx.socket(SocketType.SUB)) {
-      sub.setOption(ZmqOption.LINGER, 0); // when python has gone, the subscriptions re-sent for it wait for nobody
-      sub.subscribe("A"); // before the connection exists: sent when it does
-      try (PyPeer py = startPeer(sub, "XPUB", weBind, transport)) {
-        py.awaitLine("FIRST", WAIT); // so that B and the cancel of A follow the connection
-        sub.subscribe("B");
-        sub.unsubscribe("A");
-        assertEquals("SUBS 0141,0142,0041", py.awaitLine("SUBS ", WAIT), py.stderr());
-        py.awaitLine("SENT", WAIT);
-        assertEquals("B-data", text(sub.recv(WAIT))); // libzmq's XPUB applied the cancel of A
-        assertEquals("B-end", text(sub.recv(WAIT)));
-        assertEquals(0, py.waitFor(WAIT), py.stderr());
-      }
-    }
-  }
-
-  @ParameterizedTest(name = "we-bind={0} {1}")
-  @MethodSource("matrix")
-  void ourXpubSeesALibzmqSubscribersSubscriptionsAndCancels(boolean weBind, String transport) {
-    try (ZSocket xpub = ctx.socket(SocketType.XPUB);
-        PyPeer py = startPeer(xpub, "SUB_CANCEL", weBind, transport)) {
-      assertEquals("0141", hex(xpub.recv(WAIT)));
-      assertEquals("0142", hex(xpub.recv(WAIT)));
-      xpub.send("B-seen");
-      py.awaitLine("CANCELLED", WAIT);
-      assertEquals("0041", hex(xpub.recv(WAIT)));
-      for (String t : List.of("A-x", "B-x", "B-end")) xpub.send(t);
-      assertEquals("GOT B-x,B-end", py.awaitLine("GOT ", WAIT), py.stderr());
-      assertEquals(0, py.waitFor(WAIT), py.stderr());
-    }
-  }
-
-  @ParameterizedTest(name = "we-bind={0} {1}")
-  @MethodSource("matrix")
-  void libzmqPublisherSendsOurSubscriberOnlyItsTopics(boolean weBind, String transport) {
-    try (ZSocket sub = ctx.socket(SocketType.SUB)) {
-      sub.setOption(ZmqOption.LINGER, 0); // when python has gone, the subscriptions re-sent for it wait for nobody
-      sub.subscribe("A");
-      sub.subscribe("C");
-      try (PyPeer py = startPeer(sub, "PUB", weBind, transport, Integer.toString(ROUNDS))) {
-        Msg m;
-        do {
-          m = sub.recv(WAIT);
-          assertNotNull(m, "no marker from libzmq's PUB; " + py.stderr());
-        } while (!m.first().text().equals("C-ready"));
-        py.writeLine("GO");
-        List<String> got = until(() -> withPart(sub.recv(WAIT)), "C-ready", "C-end");
-        assertEquals(expectedFiltered("AC", "C-end"), "GOT " + String.join(",", got));
-        py.awaitLine("SENT", WAIT);
-        assertEquals(0, py.waitFor(WAIT), py.stderr());
-      }
-    }
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** "topic" or "topic/part" for a two-frame message; null for none. */
+  private static String withPart(List<byte[]> m) {
+    if (m == null) return null;
+    return new String(m.get(0), StandardCharsets.UTF_8) + (m.size() > 1 ? "/" + new String(m.get(1), StandardCharsets.UTF_8) : "");
+  }
+
   private static String withPart(Msg m) {
     return m == null ? null : m.first().text() + (m.size() > 1 ? "/" + m.frame(1).text() : "");
   }
 
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  private static String peerHex(List<byte[]> m) {
+    assertNotNull(m, "nothing reached the peer");
+    assertEquals(1, m.size(), "a subscription message is one frame");
+    return HexFormat.of().formatHex(m.get(0));
+  }
+
+  private static String expectedFiltered(String end) {
+    List<String> want = new ArrayList<>();
+    for (int i = 0; i < ROUNDS; i++) {
+      want.add("A" + i + "/p");
+      want.add("C" + i + "/p");
     }
+    want.add(end);
+    return String.join(",", want);
+  }
+
+  @ParameterizedTest(name = "{0} we-bind={1} {2}")
+  @MethodSource("placements")
+  void aPeerSubscriberReceivesOnlyWhatItSubscribedTo(String peerName, boolean weBind, String transport) throws Exception {
+    PeerDriver peer = peer(peerName);
+    try (ZSocket pub = ctx.socket(SocketType.PUB)) {
+      // C is its last subscription: once a C marker gets through, our PUB knows A and C
+      peer.socket("sub", "SUB", Map.of());
+      peer.option("sub", "SUBSCRIBE", b("A"));
+      peer.option("sub", "SUBSCRIBE", b("C"));
+      place(peer, "sub", List.of(pub), weBind, transport);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      List<byte[]> first = null;
+      while (first == null && System.nanoTime() < deadline) {
+        pub.send("C-ready");
+        first = peer.recv("sub", LOOK);
+      }
+      assertNotNull(first, "the peer's subscriptions never took effect");
+      for (int i = 0; i < ROUNDS; i++) {
+        for (String t : List.of("A", "B", "C", "D")) pub.send(Msg.ofStrings(t + i, "p"));
+      }
+      pub.send("C-end");
+      assertEquals(expectedFiltered("C-end"), String.join(",", until(() -> withPart(peer.recv("sub", WAIT)), "C-ready", "C-end")));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} we-bind={1} {2}")
+  @MethodSource("placements")
+  void ourSubscriptionsReachAPeerXpubAsSubscriptionMessages(String peerName, boolean weBind, String transport) throws Exception {
+    PeerDriver peer = peer(peerName);
+    try (ZSocket sub = ctx.socket(SocketType.SUB)) {
+      sub.setOption(ZmqOption.LINGER, 0); // when the peer has gone, the subscriptions re-sent for it wait for nobody
+      sub.subscribe("A"); // before the connection exists: sent when it does
+      peer.socket("xpub", "XPUB", Map.of());
+      place(peer, "xpub", List.of(sub), weBind, transport);
+      assertEquals("0141", peerHex(peer.recv("xpub", WAIT))); // so that B and the cancel of A follow the connection
+      sub.subscribe("B");
+      sub.unsubscribe("A");
+      assertEquals("0142", peerHex(peer.recv("xpub", WAIT)));
+      assertEquals("0041", peerHex(peer.recv("xpub", WAIT)));
+      for (String t : List.of("A-data", "B-data", "B-end")) assertTrue(peer.send("xpub", List.of(b(t))), t);
+      assertEquals("B-data", text(sub.recv(WAIT))); // the peer's XPUB applied the cancel of A
+      assertEquals("B-end", text(sub.recv(WAIT)));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} we-bind={1} {2}")
+  @MethodSource("placements")
+  void ourXpubSeesAPeerSubscribersSubscriptionsAndCancels(String peerName, boolean weBind, String transport) throws Exception {
+    PeerDriver peer = peer(peerName);
+    try (ZSocket xpub = ctx.socket(SocketType.XPUB)) {
+      peer.socket("sub", "SUB", Map.of("SUBSCRIBE", b("A")));
+      peer.option("sub", "SUBSCRIBE", b("B"));
+      place(peer, "sub", List.of(xpub), weBind, transport);
+      assertEquals("0141", hex(nextWhilePeerRuns(xpub, peer, "sub")));
+      assertEquals("0142", hex(nextWhilePeerRuns(xpub, peer, "sub")));
+      xpub.send("B-seen");
+      assertEquals("B-seen", withPart(peer.recv("sub", WAIT)));
+      peer.option("sub", "UNSUBSCRIBE", b("A"));
+      assertEquals("0041", hex(xpub.recv(WAIT)));
+      for (String t : List.of("A-x", "B-x", "B-end")) xpub.send(t);
+      assertEquals("B-x,B-end", String.join(",", until(() -> withPart(peer.recv("sub", WAIT)), "-", "B-end")));
+    }
+  }
+
+  @ParameterizedTest(name = "{0} we-bind={1} {2}")
+  @MethodSource("placements")
+  void aPeerPublisherSendsOurSubscriberOnlyItsTopics(String peerName, boolean weBind, String transport) throws Exception {
+    PeerDriver peer = peer(peerName);
+    try (ZSocket sub = ctx.socket(SocketType.SUB)) {
+      sub.setOption(ZmqOption.LINGER, 0); // when the peer has gone, the subscriptions re-sent for it wait for nobody
+      sub.subscribe("A");
+      sub.subscribe("C");
+      peer.socket("pub", "PUB", Map.of());
+      place(peer, "pub", List.of(sub), weBind, transport);
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      Msg joined = null;
+      while (joined == null && System.nanoTime() < deadline) {
+        assertTrue(peer.send("pub", List.of(b("C-ready"))));
+        joined = sub.recv(LOOK);
+      }
+      assertNotNull(joined, "our subscriptions never reached the peer's PUB");
+      assertEquals("C-ready", joined.first().text());
+      for (int i = 0; i < ROUNDS; i++) {
+        for (String t : List.of("A", "B", "C", "D")) assertTrue(peer.send("pub", List.of(b(t + i), b("p"))));
+      }
+      assertTrue(peer.send("pub", List.of(b("C-end"))));
+      assertEquals(expectedFiltered("C-end"), String.join(",", until(() -> withPart(sub.recv(WAIT)), "C-ready", "C-end")));
+    }
+  }
+
+  /**
+   * Our next message, while giving the peer's socket calls to run its pending work in (attaching
+   * the connection, sending its subscriptions on it); the peer receives nothing meanwhile.
+   */
+  private static Msg nextWhilePeerRuns(ZSocket ours, PeerDriver peer, String theirs) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertNull(peer.recv(theirs, Duration.ZERO), "nothing was published yet");
+      Msg m = ours.recv(LOOK);
+      if (m != null) return m;
+    }
+    return null;
   }
 }
