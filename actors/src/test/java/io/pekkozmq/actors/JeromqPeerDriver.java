@@ -1,10 +1,13 @@
 package io.pekkozmq.actors;
 
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.zeromq.ZMQ;
 
 /**
@@ -112,6 +115,29 @@ final class JeromqPeerDriver implements PeerDriver {
     }
     s.setReceiveTimeOut((int) timeout.toMillis());
     return JeromqPeers.recv(s);
+  }
+
+  @Override
+  public CompletableFuture<String> stream(String name, boolean send, int count) {
+    ZMQ.Socket s = sockets.get(name);
+    s.setReceiveTimeOut((int) wait.toMillis());
+    return CompletableFuture.supplyAsync(() -> {
+      long total = 0;
+      for (int i = 0; i < count; i++) {
+        List<byte[]> m;
+        if (send) {
+          m = List.of(InteropStream.parts(i));
+          if (!JeromqPeers.send(s, m)) return "TIMEOUT sending message " + i;
+        } else {
+          m = JeromqPeers.recv(s);
+          if (m == null) return "TIMEOUT after " + i + " messages";
+          String bad = InteropStream.mismatch(i, Msg.of(m.stream().map(Frame::wrap).toArray(Frame[]::new)));
+          if (bad != null) return "BAD " + bad;
+        }
+        for (byte[] p : m) total += p.length;
+      }
+      return "OK " + count + " " + total;
+    });
   }
 
   @Override

@@ -1,7 +1,6 @@
 package io.pekkozmq.actors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.engine.Msg;
@@ -9,113 +8,24 @@ import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import io.pekkozmq.testkit.PyPeer;
-import io.pekkozmq.testkit.PyScripts;
 import io.pekkozmq.testkit.PyZmq;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * PUSH/PULL and PAIR against real libzmq (pyzmq), in both directions, with our side binding and
- * connecting, over tcp and ipc; and a libzmq peer that restarts mid-stream.
+ * A libzmq peer (pyzmq) that restarts mid-stream. The PUSH/PULL and PAIR streams against libzmq and
+ * JeroMQ are {@link PushPullPairInteropTest}.
  */
 class LibzmqInteropTest extends ContextPerClass {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  /** argv: bind|connect, endpoint, role (PULL, PUSH, PAIR_RECV, PAIR_SEND), count. */
-  private static final String PEER = """
-      import sys, zmq
-      """ + InteropStream.PYTHON + PyScripts.BIND_OR_CONNECT + """
-      mode, ep, role, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-      ctx = zmq.Context()
-      s = ctx.socket({"PULL": zmq.PULL, "PUSH": zmq.PUSH}.get(role, zmq.PAIR))
-      s.setsockopt(zmq.LINGER, 10000)
-      s.setsockopt(zmq.RCVTIMEO, 20000)
-      s.setsockopt(zmq.SNDTIMEO, 20000)
-      bind_or_connect(s, mode, ep)
-      total = 0
-      if role in ("PULL", "PAIR_RECV"):
-          for i in range(count):
-              try:
-                  m = s.recv_multipart()
-              except zmq.Again:
-                  print("TIMEOUT after %d messages" % i)
-                  sys.exit(1)
-              if m != expected(i):
-                  print("BAD message %d: got %d frames, first %r" % (i, len(m), m[0][:20]))
-                  sys.exit(1)
-              total += sum(len(p) for p in m)
-          print("OK %d %d" % (count, total))
-      else:
-          for i in range(count):
-              m = expected(i)
-              s.send_multipart(m)
-              total += sum(len(p) for p in m)
-          print("SENT %d %d" % (count, total))
-      s.close()
-      ctx.term()
-      """;
-
-  private LibzmqPeers libzmq;
-
   @BeforeAll
-  void start() throws Exception {
-    libzmq = LibzmqPeers.create("pzmq-libzmq", WAIT);
-  }
-
-  static Stream<Arguments> matrix() {
-    List<Arguments> cases = new ArrayList<>();
-    for (String pattern : List.of("PUSH_PULL", "PAIR")) {
-      for (boolean weSend : List.of(true, false)) {
-        for (boolean weBind : List.of(true, false)) {
-          for (String transport : List.of("tcp", "ipc")) {
-            cases.add(Arguments.of(pattern, weSend, weBind, transport, 5_000));
-          }
-        }
-      }
-    }
-    return cases.stream();
-  }
-
-  static Stream<Arguments> hundredThousand() {
-    return Stream.of(
-        Arguments.of("PUSH_PULL", true, false, "tcp", 100_000),
-        Arguments.of("PUSH_PULL", false, true, "tcp", 100_000));
-  }
-
-  @ParameterizedTest(name = "{0} we-send={1} we-bind={2} {3} x{4}")
-  @MethodSource({"matrix", "hundredThousand"})
-  void mixedMultipartStreamArrivesCompleteAndInOrder(String pattern, boolean weSend, boolean weBind,
-      String transport, int count) {
-    SocketType ours = pattern.equals("PAIR") ? SocketType.PAIR : weSend ? SocketType.PUSH : SocketType.PULL;
-    String role = pattern.equals("PAIR") ? (weSend ? "PAIR_RECV" : "PAIR_SEND") : (weSend ? "PULL" : "PUSH");
-    String ep = libzmq.endpoint(transport, pattern + "-" + weSend + "-" + weBind + "-" + count);
-    try (ZSocket socket = ctx.socket(ours)) {
-      socket.setOption(ZmqOption.LINGER, 10_000);
-      try (PyPeer py = libzmq.join(PEER, socket, weBind, ep, role, Integer.toString(count))) {
-        if (weSend) {
-          for (int i = 0; i < count; i++) {
-            assertTrue(socket.send(InteropStream.message(i), WAIT), () -> "send timed out; python: " + py.stderr() + drain(py));
-          }
-          assertEquals("OK " + count + " " + InteropStream.totalBytes(count), py.awaitLine("", WAIT), py.stderr());
-        } else {
-          for (int i = 0; i < count; i++) {
-            String bad = InteropStream.mismatch(i, socket.recv(WAIT));
-            assertNull(bad, bad);
-          }
-          assertEquals("SENT " + count + " " + InteropStream.totalBytes(count), py.awaitLine("", WAIT));
-          assertNull(socket.tryRecv(), "nothing beyond the stream");
-        }
-        assertEquals(0, py.waitFor(WAIT), py.stderr());
-      }
-    }
+  void start() {
+    PyZmq.requireLibzmq();
   }
 
   /** argv: port, how many to receive before exiting (-1: until "END"), then prints the sequence numbers. */
@@ -178,15 +88,6 @@ class LibzmqInteropTest extends ContextPerClass {
         assertTrue(outageArrived <= outage);
         System.out.println("restart: " + outageArrived + " of " + outage + " messages sent during the outage arrived");
       }
-    }
-  }
-
-  /** What python printed so far, for failure messages. */
-  private static String drain(PyPeer py) {
-    try {
-      return py.readLine(Duration.ofMillis(100));
-    } catch (AssertionError e) {
-      return e.getMessage();
     }
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * libzmq as a {@link PeerDriver}: one python process (pyzmq, see {@link PyZmq}) runs a command loop,
@@ -19,9 +20,29 @@ import java.util.Map;
 final class LibzmqPeerDriver implements PeerDriver {
   /** One command a line: op name args...; answers OK [value], MSG frames, NONE, or ERR what. */
   private static final String SERVER = """
-      import sys, zmq
+      import sys, threading, zmq
+      """ + InteropStream.PYTHON + """
       ctx = zmq.Context()
       socks = {}
+      def stream(s, send, count, ms):
+          total = 0
+          try:
+              for i in range(count):
+                  if send:
+                      m = expected(i)
+                      s.send_multipart(m)
+                  else:
+                      if not s.poll(ms):
+                          print("DONE TIMEOUT after %d messages" % i, flush=True)
+                          return
+                      m = s.recv_multipart()
+                      if m != expected(i):
+                          print("DONE BAD message %d: %d frames, first %r" % (i, len(m), m[0][:20]), flush=True)
+                          return
+                  total += sum(len(p) for p in m)
+              print("DONE OK %d %d" % (count, total), flush=True)
+          except Exception as e:
+              print("DONE ERR %r after %d bytes" % (e, total), flush=True)
       def frames(arg):
           return [bytes.fromhex(f[1:]) for f in arg.split(",")]
       def value(v):
@@ -66,6 +87,10 @@ final class LibzmqPeerDriver implements PeerDriver {
                       out = "NONE"
                   else:
                       out = "MSG " + ",".join("x" + f.hex() for f in s.recv_multipart())
+              elif op == "stream":
+                  s = socks[args[0]]
+                  threading.Thread(target=stream, args=(s, args[1] == "send", int(args[2]), int(args[3])), daemon=True).start()
+                  out = "OK"
               elif op == "close":
                   for s in socks.values():
                       s.close()
@@ -143,6 +168,13 @@ final class LibzmqPeerDriver implements PeerDriver {
     List<byte[]> frames = new ArrayList<>();
     for (String f : answer.substring(4).split(",")) frames.add(HexFormat.of().parseHex(f.substring(1)));
     return frames;
+  }
+
+  @Override
+  public CompletableFuture<String> stream(String name, boolean send, int count) {
+    call("stream " + name + " " + (send ? "send" : "recv") + " " + count + " " + wait.toMillis());
+    // nothing else is asked of the peer until the stream is done, so its next line is the verdict
+    return CompletableFuture.supplyAsync(() -> py.awaitLine("DONE ", wait.multipliedBy(4)).substring(5));
   }
 
   @Override

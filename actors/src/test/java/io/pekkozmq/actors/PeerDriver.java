@@ -3,6 +3,7 @@ package io.pekkozmq.actors;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Another ZeroMQ implementation, driven socket by socket from the test thread, so that one interop
@@ -51,6 +52,14 @@ interface PeerDriver extends AutoCloseable {
 
   /** The next whole message, or null when none arrived within {@code timeout} (zero: look once). */
   List<byte[]> recv(String name, Duration timeout);
+
+  /**
+   * Moves the {@link InteropStream} on {@code name} in the background: sends messages
+   * {@code 0..count-1}, or receives and checks them, each wait bounded by the driver's. Completes
+   * with {@code "OK <count> <payload bytes>"} or what went wrong. Nothing else may be asked of the
+   * driver until it completes.
+   */
+  CompletableFuture<String> stream(String name, boolean send, int count);
 
   /** Closes every socket this driver made (LINGER as set). */
   void closeSockets();
