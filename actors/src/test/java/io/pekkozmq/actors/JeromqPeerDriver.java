@@ -17,7 +17,8 @@ import org.zeromq.ZMQ;
  * its replacement the same.
  */
 final class JeromqPeerDriver implements PeerDriver {
-  private record Spec(String type, Map<String, Object> options) {}
+  /** A socket's type and every option set on it, in order (SUBSCRIBE may come more than once). */
+  private record Spec(String type, List<Map.Entry<String, Object>> options) {}
 
   private final Duration wait;
   private final ZContext ours;
@@ -43,7 +44,7 @@ final class JeromqPeerDriver implements PeerDriver {
 
   @Override
   public void socket(String name, String type, Map<String, Object> options) {
-    Spec spec = new Spec(type, options);
+    Spec spec = new Spec(type, new ArrayList<>(options.entrySet()));
     specs.put(name, spec);
     sockets.put(name, open(spec));
   }
@@ -52,7 +53,7 @@ final class JeromqPeerDriver implements PeerDriver {
     ZMQ.Socket s = jeromq.createSocket(org.zeromq.SocketType.valueOf(spec.type()));
     s.setLinger(0);
     s.setSendTimeOut((int) wait.toMillis());
-    for (Map.Entry<String, Object> o : spec.options().entrySet()) set(s, o.getKey(), o.getValue());
+    for (Map.Entry<String, Object> o : spec.options()) set(s, o.getKey(), o.getValue());
     return s;
   }
 
@@ -95,6 +96,7 @@ final class JeromqPeerDriver implements PeerDriver {
 
   @Override
   public void option(String name, String option, byte[] value) {
+    specs.get(name).options().add(Map.entry(option, value)); // a replacement (see connect) gets it too
     set(sockets.get(name), option, value);
   }
 
