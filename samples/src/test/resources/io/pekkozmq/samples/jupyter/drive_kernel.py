@@ -97,6 +97,10 @@ def _():
     expect(lang["name"] == "java" and lang["file_extension"] == ".java" and lang["mimetype"] == "text/x-java", lang)
     expect(lang["version"], lang)
     expect(info["implementation"] == "pekko-zmq-java", info)
+    expect(km.transport == transport, km.transport)
+    if transport == "ipc":  # the kernel bound ipc://<ip>-<port>, as the connection file says
+        for port in (km.shell_port, km.iopub_port, km.stdin_port, km.control_port, km.hb_port):
+            expect(os.path.exists("%s-%d" % (km.ip, port)), "no ipc socket %s-%d" % (km.ip, port))
 
 
 @check("expression_value")
