@@ -83,6 +83,9 @@ final class JShellEvaluator implements AutoCloseable {
     thread.execute(() -> {
       JShell js = JShell.builder().out(out).err(err).in(in).build();
       if (classpath != null && Files.isRegularFile(classpath)) js.addToClasspath(classpath.toString());
+      // the first analysis loads javac: do it now, not while jupyter console waits (1 s) for is_complete
+      js.sourceCodeAnalysis().analyzeCompletion("int warmUp = 1;");
+      js.sourceCodeAnalysis().completionSuggestions("Stri", 4, new int[1]);
       shell = js;
     });
   }
