@@ -276,6 +276,7 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     drainOutput();
     boolean silent = request.content().path("silent").asBoolean(false);
     ObjectNode reply;
+    boolean abort = false;
     if (outcome instanceof JShellEvaluator.Ok ok) {
       if (ok.value() != null && !silent) {
         ObjectNode result = JSON.objectNode();
@@ -294,9 +295,10 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
       publish(request, "error", error(failed.ename(), failed.evalue(), failed.traceback()));
       reply = error(failed.ename(), failed.evalue(), failed.traceback());
       reply.put("execution_count", executionCount);
-      if (request.content().path("stop_on_error").asBoolean(true)) abortQueuedExecutes();
+      abort = request.content().path("stop_on_error").asBoolean(true);
     }
     replyAndIdle(Channel.SHELL, request, "execute_reply", reply);
+    if (abort) abortQueuedExecutes();
   }
 
   /** After a failed cell, the cells queued behind it are not run (ipykernel's stop_on_error). */

@@ -40,7 +40,8 @@ class JupyterKernelTest {
   /** Every check drive_kernel.py runs in full mode, so a script that dies half-way fails here. */
   private static final List<String> FULL = List.of("kernel_info", "expression_value", "stdout_stream",
       "state_survives_between_cells", "execution_count_counts_cells", "exception_is_an_error",
-      "compile_error_is_an_error", "complete_prefix", "inspect", "is_complete", "history_and_comm_info",
+      "compile_error_is_an_error", "cells_can_use_pekko_zmq",
+      "queued_cells_abort_after_an_error", "complete_prefix", "inspect", "is_complete", "history_and_comm_info",
       "heartbeat_beats", "interrupt_stops_an_endless_cell", "bad_messages_are_ignored", "restart",
       "shutdown_ends_the_process");
   private static final List<String> BASIC = List.of("kernel_info", "expression_value", "shutdown_ends_the_process");

@@ -160,6 +160,21 @@ if mode == "full":
         reply, outputs = run("undefinedName + 1")
         expect(reply["status"] == "error" and "undefinedName" in "\n".join(reply["traceback"]), reply)
 
+    @check("cells_can_use_pekko_zmq")
+    def _():
+        reply, outputs = run("io.pekkozmq.engine.SocketType.valueOf(\"PUSH\").name()")
+        expect(reply["status"] == "ok" and result_text(outputs) == '"PUSH"', (reply, outputs))
+
+    @check("queued_cells_abort_after_an_error")
+    def _():
+        # the second request reaches the kernel while the first cell is still in its 3 s sleep
+        failing = kc.execute('Thread.sleep(3000);\nthrow new RuntimeException("first")')
+        queued = kc.execute("answer = 7;")
+        expect(reply_to(kc.get_shell_msg, failing)["content"]["status"] == "error", "the first cell fails")
+        expect(reply_to(kc.get_shell_msg, queued)["content"]["status"] == "aborted", "the queued cell is aborted")
+        reply, outputs = run("answer")
+        expect(result_text(outputs) == "42", "the aborted cell did not run: %r" % outputs)
+
     @check("complete_prefix")
     def _():
         reply = kc.complete("Stri", 4, reply=True, timeout=TIMEOUT)["content"]
