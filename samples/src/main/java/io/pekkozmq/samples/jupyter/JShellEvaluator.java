@@ -77,11 +77,18 @@ final class JShellEvaluator implements AutoCloseable {
     return t;
   });
   private volatile JShell shell;
+  private volatile Throwable startFailure;
 
   /** Starts JShell's JVM at once (it takes a second or more), so the first cell does not wait for it. */
   JShellEvaluator(PrintStream out, PrintStream err, InputStream in, Path classpath) {
     thread.execute(() -> {
-      JShell js = JShell.builder().out(out).err(err).in(in).build();
+      JShell js;
+      try {
+        js = JShell.builder().out(out).err(err).in(in).build();
+      } catch (RuntimeException e) {
+        startFailure = e; // every request then fails naming it, and the kernel keeps answering
+        return;
+      }
       if (classpath != null && Files.isRegularFile(classpath)) js.addToClasspath(classpath.toString());
       // the first analysis loads javac: do it now, not while jupyter console waits (1 s) for is_complete
       js.sourceCodeAnalysis().analyzeCompletion("int warmUp = 1;");
@@ -98,7 +105,7 @@ final class JShellEvaluator implements AutoCloseable {
     return call(() -> {
       int[] anchor = new int[1];
       Set<String> matches = new LinkedHashSet<>();
-      for (SourceCodeAnalysis.Suggestion s : shell.sourceCodeAnalysis().completionSuggestions(code, cursor, anchor)) {
+      for (SourceCodeAnalysis.Suggestion s : shell().sourceCodeAnalysis().completionSuggestions(code, cursor, anchor)) {
         matches.add(s.continuation());
       }
       return new Completion(List.copyOf(matches), anchor[0], cursor);
@@ -109,7 +116,7 @@ final class JShellEvaluator implements AutoCloseable {
   CompletableFuture<String> inspect(String code, int cursor) {
     return call(() -> {
       StringBuilder sb = new StringBuilder();
-      for (SourceCodeAnalysis.Documentation d : shell.sourceCodeAnalysis().documentation(code, cursor, true)) {
+      for (SourceCodeAnalysis.Documentation d : shell().sourceCodeAnalysis().documentation(code, cursor, true)) {
         if (sb.length() > 0) sb.append("\n\n");
         sb.append(d.signature());
         if (d.javadoc() != null && !d.javadoc().isBlank()) sb.append('\n').append(d.javadoc());
@@ -123,7 +130,7 @@ final class JShellEvaluator implements AutoCloseable {
     return call(() -> {
       String rest = code;
       while (!rest.isBlank()) {
-        SourceCodeAnalysis.CompletionInfo ci = shell.sourceCodeAnalysis().analyzeCompletion(rest);
+        SourceCodeAnalysis.CompletionInfo ci = shell().sourceCodeAnalysis().analyzeCompletion(rest);
         switch (ci.completeness()) {
           case COMPLETE, COMPLETE_WITH_SEMI -> rest = ci.remaining();
           case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> {
@@ -141,6 +148,13 @@ final class JShellEvaluator implements AutoCloseable {
     });
   }
 
+  /** The running JShell; on the evaluator's thread it has been built, or failed to be. */
+  private JShell shell() {
+    JShell js = shell;
+    if (js == null) throw new IllegalStateException("JShell did not start: " + startFailure);
+    return js;
+  }
+
   private <T> CompletableFuture<T> call(Supplier<T> work) {
     return CompletableFuture.supplyAsync(work, thread);
   }
@@ -150,7 +164,7 @@ final class JShellEvaluator implements AutoCloseable {
     String value = null;
     while (!rest.isBlank()) {
       if (execution.stopRequested) return new Interrupted();
-      SourceCodeAnalysis.CompletionInfo ci = shell.sourceCodeAnalysis().analyzeCompletion(rest);
+      SourceCodeAnalysis.CompletionInfo ci = shell().sourceCodeAnalysis().analyzeCompletion(rest);
       if (ci.completeness() == SourceCodeAnalysis.Completeness.EMPTY) break;
       String source;
       if (ci.completeness().isComplete()) {
@@ -161,7 +175,7 @@ final class JShellEvaluator implements AutoCloseable {
         rest = "";
       }
       value = null;
-      for (SnippetEvent e : shell.eval(source)) {
+      for (SnippetEvent e : shell().eval(source)) {
         if (e.causeSnippet() != null) continue; // an update of an earlier snippet, not this one
         if (execution.stopRequested) return new Interrupted();
         if (e.status() == Snippet.Status.REJECTED) return compileError(e.snippet());
@@ -179,7 +193,7 @@ final class JShellEvaluator implements AutoCloseable {
     List<String> traceback = new ArrayList<>();
     String first = null;
     String source = snippet.source();
-    for (Diag d : (Iterable<Diag>) shell.diagnostics(snippet)::iterator) {
+    for (Diag d : (Iterable<Diag>) shell().diagnostics(snippet)::iterator) {
       String message = d.getMessage(Locale.ROOT);
       if (first == null) first = message;
       traceback.add((d.isError() ? "error: " : "warning: ") + message);
@@ -198,7 +212,7 @@ final class JShellEvaluator implements AutoCloseable {
   private Failed exception(Exception e) {
     if (e instanceof UnresolvedReferenceException u) {
       String missing = String.join(", ",
-          shell.unresolvedDependencies(u.getSnippet()).toList());
+          shell().unresolvedDependencies(u.getSnippet()).toList());
       String msg = "cannot run " + u.getSnippet().source().strip() + " until " + missing + " is declared";
       return new Failed("UnresolvedReferenceException", msg, List.of("UnresolvedReferenceException: " + msg));
     }

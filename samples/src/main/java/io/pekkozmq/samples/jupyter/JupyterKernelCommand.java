@@ -8,8 +8,6 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -54,13 +52,12 @@ public final class JupyterKernelCommand implements Callable<Integer> {
       }));
     }
     try (ZContext ctx = new ZContext()) {
-      List<ZSocket> all = new ArrayList<>();
       Kernel.Sockets sockets = new Kernel.Sockets(
-          bound(ctx, all, SocketType.ROUTER, info.endpoint(info.shellPort())),
-          bound(ctx, all, SocketType.ROUTER, info.endpoint(info.controlPort())),
-          bound(ctx, all, SocketType.ROUTER, info.endpoint(info.stdinPort())),
-          bound(ctx, all, SocketType.PUB, info.endpoint(info.iopubPort())),
-          bound(ctx, all, SocketType.ROUTER, info.endpoint(info.hbPort())));
+          bound(ctx, SocketType.ROUTER, info.endpoint(info.shellPort())),
+          bound(ctx, SocketType.ROUTER, info.endpoint(info.controlPort())),
+          bound(ctx, SocketType.ROUTER, info.endpoint(info.stdinPort())),
+          bound(ctx, SocketType.PUB, info.endpoint(info.iopubPort())),
+          bound(ctx, SocketType.ROUTER, info.endpoint(info.hbPort())));
       kernel.complete(ctx.system().systemActorOf(
           Kernel.create(sockets, codec, evaluator, stdout, stderr, shutdown), "jupyter-kernel", Props.empty()));
       shutdown.join();
@@ -71,9 +68,8 @@ public final class JupyterKernelCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static ZSocket bound(ZContext ctx, List<ZSocket> all, SocketType type, String endpoint) {
+  private static ZSocket bound(ZContext ctx, SocketType type, String endpoint) {
     ZSocket s = ctx.socket(type);
-    all.add(s);
     s.setOption(ZmqOption.LINGER, LINGER_MS);
     s.bind(endpoint);
     return s;
