@@ -85,7 +85,10 @@ public final class JupyterInstallCommand implements Callable<Integer> {
       String data = System.getenv("JUPYTER_DATA_DIR");
       if (data != null && !data.isEmpty()) return Path.of(data, "kernels");
       String xdg = System.getenv("XDG_DATA_HOME");
-      Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
+      // $HOME as Jupyter reads it (Java's user.home comes from the password database instead)
+      String home = System.getenv("HOME") != null && !System.getenv("HOME").isEmpty() ? System.getenv("HOME")
+          : System.getProperty("user.home");
+      Path base = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(home, ".local", "share");
       return base.resolve("jupyter").resolve("kernels");
     }
     return Path.of("/usr/local/share/jupyter/kernels");
