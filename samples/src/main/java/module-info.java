@@ -8,7 +8,11 @@ module pekko.zmq.samples {
   requires info.picocli;
   requires org.zeromq.jeromq;
   requires java.management;
+  requires jdk.jshell;
+  requires com.fasterxml.jackson.databind;
+  requires org.slf4j;
 
   opens io.pekkozmq.samples.cli to info.picocli;
   opens io.pekkozmq.samples.seeds to info.picocli;
+  opens io.pekkozmq.samples.jupyter to info.picocli, com.fasterxml.jackson.databind;
 }

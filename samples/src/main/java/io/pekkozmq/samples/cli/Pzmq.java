@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     description = "ZeroMQ from the shell, over pekko-zmq.",
     subcommands = {SendCommand.class, RecvCommand.class, EchoCommand.class, ReqCommand.class,
         PerfCommand.class, DemoCommand.class, RelayCommand.class,
-        io.pekkozmq.samples.seeds.MonitorBounceCommand.class, io.pekkozmq.samples.seeds.ProducerConsumersCommand.class},
+        io.pekkozmq.samples.seeds.MonitorBounceCommand.class, io.pekkozmq.samples.seeds.ProducerConsumersCommand.class,
+        io.pekkozmq.samples.jupyter.JupyterKernelCommand.class, io.pekkozmq.samples.jupyter.JupyterInstallCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:runtime error", "2:usage error", "3:timeout"})
 public final class Pzmq implements Runnable {
