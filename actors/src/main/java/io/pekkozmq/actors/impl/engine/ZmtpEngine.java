@@ -197,7 +197,6 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
   static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, boolean asServer) {
     return ZmtpOptions.builder(type)
         .routingId(o.routingId)
-        .asServer(asServer)
         .maxMsgSize(o.maxMsgSize)
         .build();
   }
