@@ -154,8 +154,12 @@ public final class ZeroMQ implements Extension {
       waits.add(whenStopped(e.getKey()));
       e.getValue().tell(new Socket.Close(null));
     }
+    CompletableFuture<Void> allStopped = CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]));
+    // libzmq's ctx_t sends its I/O threads stop once every socket is reaped: each socket stops
+    // only after its listeners, sessions and engines, so nothing is left on the threads then
+    allStopped.thenRun(() -> ioThreads.forEach(t -> t.actor().tell(new IoThread.Stop(null))));
     try {
-      CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]))
+      allStopped
           .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (Exception timedOutOrInterrupted) {
       // max-termination reached: whatever still lingers is dropped when the system stops
