@@ -192,7 +192,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.core = core;
     this.type = core.type();
     this.options = options;
-    ActorRef<Command> me = self;
     var monitorConfig = zmq.system().settings().config().getConfig("pekko-zmq.monitor");
     this.monitors = new MonitorHub(core.id(), monitorConfig.getLong("initial-demand"), monitorConfig.getInt("buffer"));
     this.bindEvents = monitors.sink(true);
@@ -203,27 +202,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       self.tell(new PipeAttached(end, null));
       return true;
     };
-    this.wakeUps = new PipeWakeUps(core, new PipeWakeUps.Mailbox() {
-      @Override
-      public void apply(Pipe.Command command) {
-        me.tell(new FromPipe(command));
-      }
-
-      @Override
-      public void readable() {
-        me.tell(Readable.INSTANCE);
-      }
-
-      @Override
-      public void writable() {
-        me.tell(Writable.INSTANCE);
-      }
-
-      @Override
-      public void terminated(Pipe.End end) {
-        me.tell(new PipeGone(end));
-      }
-    });
+    this.wakeUps = new PipeWakeUps(core, new WakeUpMailbox());
   }
 
   public static Behavior<Command> create(ZeroMQ zmq, SocketCore core, SocketOptions options) {
@@ -545,7 +524,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
       byte[] connectRoutingId) {
     if (adoptPipe(end, session, locallyInitiated, connectRoutingId)) {
-      if (session != null) endpoints.pipeHeldBy(end, session);
+      // a session that let go before the attach (its connecter gave up at once) sent its term to
+      // nobody: the core has reaped the pipe, so the books never hold it
+      if (session != null && !end.peerClosed()) endpoints.pipeHeldBy(end, session);
       flushPendingSends();
       deliver();
     } else {
@@ -709,6 +690,29 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private static void reply(ActorRef<Reply> to, Reply r) {
     if (to != null) to.tell(r);
+  }
+
+  /** How {@link PipeWakeUps} reaches this actor: on the pipes' writer threads, so each call only sends a message. */
+  private final class WakeUpMailbox implements PipeWakeUps.Mailbox {
+    @Override
+    public void apply(Pipe.Command command) {
+      self.tell(new FromPipe(command));
+    }
+
+    @Override
+    public void readable() {
+      self.tell(Readable.INSTANCE);
+    }
+
+    @Override
+    public void writable() {
+      self.tell(Writable.INSTANCE);
+    }
+
+    @Override
+    public void terminated(Pipe.End end) {
+      self.tell(new PipeGone(end));
+    }
   }
 
   /**
