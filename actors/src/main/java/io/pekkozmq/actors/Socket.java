@@ -7,7 +7,9 @@ import io.pekkozmq.actors.impl.SocketOptions;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.session.Session;
+import io.pekkozmq.actors.impl.socket.PipeWakeUps;
 import io.pekkozmq.actors.impl.socket.SocketCore;
+import io.pekkozmq.actors.impl.socket.SocketEndpoints;
 import io.pekkozmq.actors.impl.transport.Endpoint;
 import io.pekkozmq.actors.impl.transport.Listener;
 import io.pekkozmq.actors.impl.transport.NetworkBind;
@@ -20,10 +22,7 @@ import io.pekkozmq.engine.event.SocketEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -129,11 +128,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   /** A session or an inproc connect has put a pipe into the core: the actor's bookkeeping follows. */
   private record PipeAttached(Pipe.End end, ActorRef<Session.Command> session) implements Command {}
 
-  private record DetachPipe(Pipe.End end) implements Command {}
+  /** A session's pipe has gone (its term, or the session released it): the books follow. */
+  private record PipeGone(Pipe.End end) implements Command {}
 
-  private record ReadActivated(Pipe.End end) implements Command {}
-
-  private record WriteActivated(Pipe.End end) implements Command {}
+  /** A command of the pipe's control plane that {@link PipeWakeUps} could not apply in place. */
+  private record FromPipe(Pipe.Command command) implements Command {}
 
   /** A network pipe became readable and a typed subscriber is waiting (the core already knows). */
   private enum Readable implements Command { INSTANCE }
@@ -167,19 +166,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final EventSink connectEvents;
   private final SessionBinder link;
   private final Inproc.Binder inprocBinder;
-  /**
-   * For inproc pipes: their writer may hold its own socket's lock, so an activation is applied here
-   * only if this core's lock is free at once; otherwise it goes through this actor.
-   */
-  private final Pipe.Listener pipeListener;
-  /**
-   * For pipes to sessions: their writer is an engine on an I/O thread, which holds no lock, so it
-   * applies the activation to the core itself and a blocked caller wakes without an actor hop.
-   * The actor hears of it only when it waits too (a typed subscriber, sends it holds).
-   */
-  private final Pipe.Listener networkPipeListener;
-  private volatile boolean receiving;
-  private volatile boolean sendsPending;
+  /** The pipes' control plane as it reaches this socket (on the pipes' writer threads). */
+  private final PipeWakeUps wakeUps;
   /** Set when close begins; read by sessions on their I/O threads. */
   private volatile boolean closing;
   /** Messages that sessions could not deliver before LINGER ran out (added on their threads). */
@@ -187,11 +175,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   /** The linger timer stopped the socket while children were still delivering. */
   private boolean lingerCut;
 
-  private final Map<String, ActorRef<Listener.Command>> listeners = new LinkedHashMap<>();
-  private final Map<String, List<ActorRef<Session.Command>>> connections = new HashMap<>();
-  private final Map<Pipe.End, ActorRef<Session.Command>> pipeSessions = new HashMap<>();
-  private final List<String> inprocBound = new ArrayList<>();
-  private final Map<String, List<Pipe.End>> inprocConnected = new HashMap<>();
+  private final SocketEndpoints endpoints = new SocketEndpoints();
   private final ArrayDeque<PendingSend> pendingSends = new ArrayDeque<>();
 
   private ActorRef<Delivery> subscriber;
@@ -208,7 +192,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.core = core;
     this.type = core.type();
     this.options = options;
-    ActorRef<Command> me = self;
     var monitorConfig = zmq.system().settings().config().getConfig("pekko-zmq.monitor");
     this.monitors = new MonitorHub(core.id(), monitorConfig.getLong("initial-demand"), monitorConfig.getInt("buffer"));
     this.bindEvents = monitors.sink(true);
@@ -219,38 +202,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       self.tell(new PipeAttached(end, null));
       return true;
     };
-    this.pipeListener = new Pipe.Listener() {
-      @Override
-      public void readActivated(Pipe.End end) {
-        if (!core.tryReadActivated(end)) {
-          me.tell(new ReadActivated(end));
-        } else if (receiving) {
-          me.tell(Readable.INSTANCE);
-        }
-      }
-
-      @Override
-      public void writeActivated(Pipe.End end) {
-        if (!core.tryWriteActivated(end)) {
-          me.tell(new WriteActivated(end));
-        } else if (sendsPending) {
-          me.tell(Writable.INSTANCE);
-        }
-      }
-    };
-    this.networkPipeListener = new Pipe.Listener() {
-      @Override
-      public void readActivated(Pipe.End end) {
-        core.readActivated(end);
-        if (receiving) me.tell(Readable.INSTANCE);
-      }
-
-      @Override
-      public void writeActivated(Pipe.End end) {
-        core.writeActivated(end);
-        if (sendsPending) me.tell(Writable.INSTANCE);
-      }
-    };
+    this.wakeUps = new PipeWakeUps(core, new WakeUpMailbox());
   }
 
   static Behavior<Command> create(ZeroMQ zmq, SocketCore core, SocketOptions options) {
@@ -280,9 +232,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
           reply(a.replyTo(), a.reply());
           return this;
         })
-        .onMessage(DetachPipe.class, this::onDetachPipe)
-        .onMessage(ReadActivated.class, this::onReadActivated)
-        .onMessage(WriteActivated.class, this::onWriteActivated)
+        .onMessage(PipeGone.class, this::onPipeGone)
+        .onMessage(FromPipe.class, this::onFromPipe)
         .onMessageEquals(Readable.INSTANCE, () -> {
           deliver();
           return this;
@@ -321,7 +272,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private String bindInproc(Endpoint ep) {
     List<Pipe.End> pending = zmq.inproc().bind(ep.path(), inprocBinder, type, options);
-    inprocBound.add(ep.path());
+    endpoints.inprocBound(ep.path());
     for (Pipe.End end : pending) attachPipe(end, null, false, null);
     return ep.original();
   }
@@ -338,8 +289,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         io.dispatcher());
     ctx.watch(listener);
     childrenAlive++;
-    listeners.put(uri, listener);
-    if (!uri.equals(ep.original())) listeners.put(ep.original(), listener);
+    endpoints.bound(uri, ep.original(), listener);
     bindEvents.emit(EventType.LISTENING, listenerId, uri, "");
     return uri;
   }
@@ -363,7 +313,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private void connectInproc(Endpoint ep) {
     Pipe.End mine = zmq.inproc().connect(ep.path(), type, options);
-    inprocConnected.computeIfAbsent(ep.path(), k -> new ArrayList<>()).add(mine);
+    endpoints.inprocConnected(ep.path(), mine);
     attachPipe(mine, null, true, takeConnectRoutingId());
   }
 
@@ -383,7 +333,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         Session.connecting(io, type, options.copy(), link, connectEvents, ep, sessionEnd), io.dispatcher());
     ctx.watch(session);
     childrenAlive++;
-    connections.computeIfAbsent(ep.original(), k -> new ArrayList<>()).add(session);
+    endpoints.connected(ep.original(), session);
     if (pipe != null) attachPipe(pipe.b(), session, true, connectRoutingId);
   }
 
@@ -408,12 +358,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       checkOpen();
       Endpoint ep = Endpoint.parse(u.endpoint(), true);
       if (ep.transport() == Endpoint.Transport.INPROC) {
-        if (!inprocBound.remove(ep.path())) throw notFound(u.endpoint());
+        if (!endpoints.inprocUnbound(ep.path())) throw notFound(u.endpoint());
         zmq.inproc().unbind(ep.path(), inprocBinder);
       } else {
-        ActorRef<Listener.Command> l = listeners.remove(u.endpoint());
+        ActorRef<Listener.Command> l = endpoints.unbind(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
-        listeners.values().removeIf(x -> x.equals(l));
         // answer once the address is free, so a rebind right after the unbind succeeds
         CompletableFuture<Void> closed = new CompletableFuture<>();
         l.tell(new Listener.Term(options.linger, closed)); // its connections linger, as libzmq's do
@@ -433,19 +382,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       checkOpen();
       Endpoint ep = Endpoint.parse(d.endpoint(), false);
       if (ep.transport() == Endpoint.Transport.INPROC) {
-        List<Pipe.End> ends = inprocConnected.remove(ep.path());
+        List<Pipe.End> ends = endpoints.inprocDisconnect(ep.path());
         if (ends == null) throw notFound(d.endpoint());
         for (Pipe.End e : ends) dropPipe(e);
       } else {
-        List<ActorRef<Session.Command>> sessions = connections.remove(d.endpoint());
+        List<ActorRef<Session.Command>> sessions = endpoints.disconnect(d.endpoint());
         if (sessions == null) throw notFound(d.endpoint());
         for (ActorRef<Session.Command> s : sessions) {
           s.tell(new Session.Term(options.linger)); // as libzmq's term_endpoint: what is queued lingers
-          pipeSessions.entrySet().removeIf(en -> {
-            if (!en.getValue().equals(s)) return false;
-            dropPipe(en.getKey());
-            return true;
-          });
+          for (Pipe.End e : endpoints.forgetPipesOf(s)) dropPipe(e);
         }
       }
       reply(d.replyTo(), new Done());
@@ -533,7 +478,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       return;
     }
     pendingSends.add(new PendingSend(s.msg(), s.replyTo()));
-    sendsPending = true;
+    wakeUps.setSendsPending(true);
   }
 
   private void flushPendingSends() {
@@ -544,12 +489,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       pendingSends.poll();
       reply(p.replyTo(), err == null ? new Done() : new Failed(new ZmqException(err, "cannot send on " + type + " socket")));
     }
-    sendsPending = false;
+    wakeUps.setSendsPending(false);
   }
 
   private Behavior<Command> onStartReceiving(StartReceiving r) {
     subscriber = r.subscriber();
-    receiving = true;
+    wakeUps.setReceiving(true);
     demand = Math.max(0, r.demand());
     deliver();
     return this;
@@ -579,7 +524,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
       byte[] connectRoutingId) {
     if (adoptPipe(end, session, locallyInitiated, connectRoutingId)) {
-      if (session != null) pipeSessions.put(end, session);
+      // a session that let go before the attach (its connecter gave up at once) sent its term to
+      // nobody: the core has reaped the pipe, so the books never hold it
+      if (session != null && !end.peerClosed()) endpoints.pipeHeldBy(end, session);
       flushPendingSends();
       deliver();
     } else {
@@ -597,26 +544,31 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       byte[] connectRoutingId) {
     // The pattern may call this under the data-plane lock, mid-operation: act later, in the actor.
     end.setTerminator(() -> self.tell(new TerminatePipe(end)));
-    return core.attach(end, locallyInitiated, connectRoutingId, session != null ? networkPipeListener : pipeListener);
+    return core.attach(end, locallyInitiated, connectRoutingId,
+        session != null ? wakeUps.sessionPipes() : wakeUps.inprocPipes());
   }
 
   private Behavior<Command> onPipeAttached(PipeAttached a) {
-    if (a.session() != null && !closing) pipeSessions.put(a.end(), a.session());
+    if (a.session() != null && !closing) endpoints.pipeHeldBy(a.end(), a.session());
     flushPendingSends();
     deliver();
     return this;
   }
 
-  private Behavior<Command> onDetachPipe(DetachPipe d) {
-    pipeSessions.remove(d.end());
-    core.detach(d.end());
+  private Behavior<Command> onPipeGone(PipeGone g) {
+    endpoints.pipeGone(g.end());
     deliver();
     return this;
   }
 
-  private Behavior<Command> onReadActivated(ReadActivated r) {
-    core.readActivated(r.end());
-    deliver();
+  /** An activation, hiccup or term that the writer's thread could not apply (an inproc peer's lock). */
+  private Behavior<Command> onFromPipe(FromPipe f) {
+    core.apply(f.command());
+    if (f.command() instanceof Pipe.ActivateWrite) {
+      flushPendingSends();
+    } else {
+      deliver();
+    }
     return this;
   }
 
@@ -627,15 +579,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
    * session whose pipe is terminated).
    */
   private Behavior<Command> onTerminatePipe(TerminatePipe t) {
-    ActorRef<Session.Command> session = pipeSessions.remove(t.end());
+    ActorRef<Session.Command> session = endpoints.pipeGone(t.end());
     dropPipe(t.end());
     if (type.raw() && session != null) session.tell(new Session.Term(-1));
-    return this;
-  }
-
-  private Behavior<Command> onWriteActivated(WriteActivated w) {
-    core.writeActivated(w.end());
-    flushPendingSends();
     return this;
   }
 
@@ -675,11 +621,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       } else {
         reply(r.replyTo(), new Done());
         for (Pipe.End end : pipes) {
-          ActorRef<Session.Command> session = pipeSessions.get(end);
+          ActorRef<Session.Command> session = endpoints.sessionOf(end);
           if (session != null) {
-            session.tell(new Session.ReportPipeStats(end));
+            session.tell(new Session.PipeCommand(new Pipe.PeerStats(end)));
           } else {
-            String name = inprocNameOf(end);
+            String name = endpoints.inprocNameOf(end);
             (name == null ? bindEvents : connectEvents).emit(EventType.PIPES_STATS,
                 new long[] {end.outboundQueued(), end.inboundQueued()}, "", name == null ? "" : "inproc://" + name);
           }
@@ -687,13 +633,6 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       }
     }
     return this;
-  }
-
-  private String inprocNameOf(Pipe.End end) {
-    for (Map.Entry<String, List<Pipe.End>> e : inprocConnected.entrySet()) {
-      if (e.getValue().contains(end)) return e.getKey();
-    }
-    return null;
   }
 
   // ---- close --------------------------------------------------------------------------------
@@ -706,14 +645,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(p.replyTo(), new Failed(new ZmqException(Errno.ETERM, type + " socket " + core.id() + " closed before the message was queued")));
     }
     pendingSends.clear();
-    for (String name : inprocBound) zmq.inproc().unbind(name, inprocBinder);
-    inprocBound.clear();
+    for (String name : endpoints.takeInprocBound()) zmq.inproc().unbind(name, inprocBinder);
     core.close();
     int linger = options.linger;
-    for (ActorRef<Listener.Command> l : new java.util.HashSet<>(listeners.values())) l.tell(new Listener.Term(linger));
-    for (List<ActorRef<Session.Command>> ss : connections.values()) {
-      for (ActorRef<Session.Command> s : ss) s.tell(new Session.Term(linger));
-    }
+    for (ActorRef<Listener.Command> l : endpoints.listeners()) l.tell(new Listener.Term(linger));
+    for (ActorRef<Session.Command> s : endpoints.connectSessions()) s.tell(new Session.Term(linger));
     if (childrenAlive == 0 || linger == 0) return stopNow();
     if (linger > 0) timers.startSingleTimer(LingerExpired.INSTANCE, Duration.ofMillis(linger + 50L));
     return this;
@@ -721,8 +657,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private Behavior<Command> onChildStopped(Terminated t) {
     childrenAlive--;
-    listeners.values().removeIf(l -> l.equals(t.getRef()));
-    connections.values().forEach(list -> list.removeIf(s -> s.equals(t.getRef())));
+    endpoints.childStopped(t.getRef());
     return closing && childrenAlive <= 0 ? stopNow() : this;
   }
 
@@ -733,7 +668,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onPostStop() {
     if (!core.isClosed()) {
       core.close();
-      for (String name : inprocBound) zmq.inproc().unbind(name, inprocBinder);
+      for (String name : endpoints.inprocBoundNames()) zmq.inproc().unbind(name, inprocBinder);
     }
     // children have stopped (and reported their last events) before this runs
     monitors.stop();
@@ -757,6 +692,29 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     if (to != null) to.tell(r);
   }
 
+  /** How {@link PipeWakeUps} reaches this actor: on the pipes' writer threads, so each call only sends a message. */
+  private final class WakeUpMailbox implements PipeWakeUps.Mailbox {
+    @Override
+    public void apply(Pipe.Command command) {
+      self.tell(new FromPipe(command));
+    }
+
+    @Override
+    public void readable() {
+      self.tell(Readable.INSTANCE);
+    }
+
+    @Override
+    public void writable() {
+      self.tell(Writable.INSTANCE);
+    }
+
+    @Override
+    public void terminated(Pipe.End end) {
+      self.tell(new PipeGone(end));
+    }
+  }
+
   /**
    * The socket as its sessions see it. Every method runs on the calling session's I/O thread:
    * {@link #attach} puts the pipe into the core there and then (so the event the engine emits
@@ -771,14 +729,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     }
 
     @Override
-    public void detach(Pipe.End socketEnd) {
-      self.tell(new DetachPipe(socketEnd));
-    }
-
-    @Override
     public void release(Pipe.End socketEnd) {
       core.release(socketEnd);
-      self.tell(new DetachPipe(socketEnd));
+      self.tell(new PipeGone(socketEnd));
     }
 
     @Override

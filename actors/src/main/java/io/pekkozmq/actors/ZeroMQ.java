@@ -59,6 +59,8 @@ public final class ZeroMQ implements Extension {
   private final Map<SocketCore, CompletableFuture<Boolean>> stopped = new ConcurrentHashMap<>();
   private final AtomicLong socketIds = new AtomicLong();
   private volatile boolean terminated;
+  /** The I/O threads have been told to stop (once, whichever terminate saw the last socket go). */
+  private final java.util.concurrent.atomic.AtomicBoolean ioThreadsStopped = new java.util.concurrent.atomic.AtomicBoolean();
 
   private ZeroMQ(ActorSystem<?> system) {
     this.system = system;
@@ -154,8 +156,17 @@ public final class ZeroMQ implements Extension {
       waits.add(whenStopped(e.getKey()));
       e.getValue().tell(new Socket.Close(null));
     }
+    CompletableFuture<Void> allStopped = CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]));
+    // libzmq's ctx_t sends its I/O threads stop once every socket is reaped: each socket stops
+    // only after its listeners, sessions and engines, so nothing is left on the threads then
+    allStopped.thenRun(() -> {
+      // a socket made while terminate began keeps the threads for the actor system's end
+      if (sockets.isEmpty() && ioThreadsStopped.compareAndSet(false, true)) {
+        ioThreads.forEach(t -> t.actor().tell(new IoThread.Stop(null)));
+      }
+    });
     try {
-      CompletableFuture.allOf(waits.toArray(new CompletableFuture[0]))
+      allStopped
           .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (Exception timedOutOrInterrupted) {
       // max-termination reached: whatever still lingers is dropped when the system stops

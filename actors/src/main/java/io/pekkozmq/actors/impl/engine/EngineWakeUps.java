@@ -15,15 +15,17 @@ final class EngineWakeUps implements Pipe.Listener {
     this.engine = engine;
   }
 
-  /** The outbound pipe has messages again. */
+  /**
+   * The outbound pipe has messages again, or the socket let go of it (a term: the engine reads
+   * what is left and finds it closed); the inbound pipe has room again. A hiccup never comes this
+   * way (only a session end sends one) and a term-ack needs nothing of the engine.
+   */
   @Override
-  public void readActivated(Pipe.End end) {
-    engine.tell(ZmtpEngine.ActivateRead.INSTANCE);
-  }
-
-  /** The inbound pipe has room again. */
-  @Override
-  public void writeActivated(Pipe.End end) {
-    engine.tell(ZmtpEngine.ActivateWrite.INSTANCE);
+  public void command(Pipe.Command command) {
+    if (command instanceof Pipe.ActivateRead || command instanceof Pipe.Term) {
+      engine.tell(ZmtpEngine.ActivateRead.INSTANCE);
+    } else if (command instanceof Pipe.ActivateWrite) {
+      engine.tell(ZmtpEngine.ActivateWrite.INSTANCE);
+    }
   }
 }

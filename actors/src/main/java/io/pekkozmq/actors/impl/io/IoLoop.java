@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * libzmq's io_thread_t: one platform thread that owns a NIO {@link Selector} and also executes the
- * Pekko mailboxes of the actors bound to its dispatcher (listeners, connecters, sessions, engines).
+ * The loop of libzmq's io_thread_t (its poller): one platform thread that owns a NIO
+ * {@link Selector} and also executes the Pekko mailboxes of the actors bound to its dispatcher
+ * (listeners, connecters, sessions, engines, and the {@link IoThread}'s own actor).
  *
  * <p>{@link #execute} queues a task and wakes the selector only when the thread is (about to be)
  * blocked in {@code select}, so a busy loop takes tasks without any syscall. Readiness is handled
@@ -34,6 +35,12 @@ public final class IoLoop extends AbstractExecutorService {
   /** True while the loop may block in select: a producer must then wake it. */
   private final AtomicBoolean sleeping = new AtomicBoolean();
   private final AtomicInteger load = new AtomicInteger();
+  /** Run once when the load next drops to zero (an {@link IoThread} waiting to stop). */
+  private final java.util.concurrent.atomic.AtomicReference<Runnable> whenIdle = new java.util.concurrent.atomic.AtomicReference<>();
+  // statistics: written by the loop's thread, read there (by its IoThread actor)
+  private long tasksRun;
+  private long selects;
+  private final java.util.concurrent.atomic.AtomicLong wakeUps = new java.util.concurrent.atomic.AtomicLong();
   private final Thread thread;
   private volatile boolean stopping;
   private volatile boolean terminated;
@@ -69,7 +76,38 @@ public final class IoLoop extends AbstractExecutorService {
   }
 
   public void adjustLoad(int delta) {
-    load.addAndGet(delta);
+    if (load.addAndGet(delta) == 0) runWhenIdle();
+  }
+
+  /** Runs {@code action} (on whichever thread lowers the load) once the load is zero, now if it is. */
+  void whenIdle(Runnable action) {
+    whenIdle.set(action);
+    if (load.get() == 0) runWhenIdle();
+  }
+
+  private void runWhenIdle() {
+    Runnable r = whenIdle.getAndSet(null);
+    if (r != null) r.run();
+  }
+
+  /** Tasks run so far (mailbox runs and the like); the loop's thread only. */
+  long tasksRun() {
+    return tasksRun;
+  }
+
+  /** Passes through the selector so far; the loop's thread only. */
+  long selects() {
+    return selects;
+  }
+
+  /** Times a producer had to wake the selector from a blocking select. */
+  long wakeUps() {
+    return wakeUps.get();
+  }
+
+  /** Channels registered with the selector now; the loop's thread only. */
+  int channels() {
+    return selector.keys().size();
   }
 
   @Override
@@ -79,6 +117,7 @@ public final class IoLoop extends AbstractExecutorService {
     }
     tasks.offer(task);
     if (sleeping.get() && sleeping.compareAndSet(true, false)) {
+      wakeUps.incrementAndGet();
       selector.wakeup();
     }
   }
@@ -96,6 +135,7 @@ public final class IoLoop extends AbstractExecutorService {
           selector.select();
           sleeping.set(false);
         }
+        selects++;
         dispatchReady();
       }
     } catch (Throwable t) {
@@ -124,6 +164,7 @@ public final class IoLoop extends AbstractExecutorService {
         log.error("task failed on {}", name, t);
       }
     }
+    tasksRun += n;
     return n;
   }
 

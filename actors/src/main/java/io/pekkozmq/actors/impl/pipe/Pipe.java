@@ -12,16 +12,39 @@ import org.jctools.queues.SpscUnboundedArrayQueue;
  * libzmq's pipe_t pair: two ends, each the writer of one lock-free single-producer /
  * single-consumer queue and the reader of the other.
  *
- * <p>Data never travels as actor messages. Control does, and only on transitions: when a reader
- * finds its queue empty it marks itself asleep and the writer's next {@link End#flush} calls
- * {@link Listener#readActivated} once (libzmq's activate_read); when a writer finds the queue at
- * HWM it marks itself waiting and the reader calls {@link Listener#writeActivated} once the queue
- * has drained to the low-water mark (activate_write). What each end's owner does with those calls
- * is said at {@link Listener}.
- *
- * <p>Messages are atomic: frames of an unfinished message are staged on the writer's side and
+ * <p><b>Data plane.</b> Data never travels as actor messages: frames go through the queues.
+ * Messages are atomic: frames of an unfinished message are staged on the writer's side and
  * published together with the last one. HWM counts messages, as libzmq's does; 0 means no limit.
  * Each end is used by one thread at a time (its owner's), which is what makes the queues SPSC.
+ *
+ * <p><b>Control plane.</b> What the ends tell each other is one sealed protocol, {@link Command}
+ * (libzmq's pipe commands, from its command.hpp), delivered to the {@link Listener} of the end it
+ * is for, and only on transitions, never per message:
+ * <ul>
+ *   <li>{@link ActivateRead}: a reader that found its queue empty marked itself asleep; the
+ *       writer's next {@link End#flush} sends this once (activate_read).
+ *   <li>{@link ActivateWrite}: a writer that found the queue at HWM marked itself waiting; the
+ *       reader sends this once the queue has drained to the low-water mark (activate_write).
+ *   <li>{@link Hiccup}: the session's connection was replaced (hiccup).
+ *   <li>{@link Term} and {@link TermAck}: the termination handshake below (pipe_term,
+ *       pipe_term_ack).
+ *   <li>{@link PeerStats}: the socket asks the owner of the other end to publish the queue depths
+ *       (pipe_peer_stats); it travels as an actor message, as the session is not its end's listener.
+ * </ul>
+ * libzmq's pipe_hwm needs no command: both ends share each direction's counters, so
+ * {@link End#setOutboundHwm} applies at once, and the writer hears {@link ActivateWrite} if that
+ * made room. The commands carry only their end, so each end keeps one instance of each and a
+ * wake-up allocates nothing.
+ *
+ * <p><b>Termination</b> (libzmq's pipe_t::terminate): an end that will write no more calls
+ * {@link End#closeWrite}: the delimiter goes in behind its last message and the peer hears
+ * {@link Term}. The peer reads what is left (nothing is lost) and, when it reads up to the
+ * delimiter ({@link End#peerClosedAndDrained} turns true), the pipe sends the closing end
+ * {@link TermAck}: everything it wrote has been read. An end that has been acked and has read its
+ * own peer's delimiter, if the peer closed too, is {@link End#released}; when both are, nobody
+ * touches the pipe again. libzmq needs the ack to free each end's memory on its own thread;
+ * here the collector frees it, so the owners act on {@link Term} (the socket reaps the pipe
+ * once drained) and take {@link TermAck} as the record that the peer is done.
  *
  * <p>CONFLATE: a direction created conflating keeps only the last whole message written (libzmq's
  * ypipe_conflate); a new one replaces one not yet read, and writing never waits. libzmq keeps the
@@ -31,18 +54,42 @@ import org.jctools.queues.SpscUnboundedArrayQueue;
  */
 public final class Pipe {
   /**
-   * Callbacks to an end's owner, called on the peer's thread, once per sleep transition. An
-   * engine's turn them into an actor message (`EngineWakeUps`). A socket's apply the activation
-   * to its data plane on the caller's thread: for a network pipe at once (the writer, an engine,
-   * holds no lock, so it may wait for the core's), for an inproc pipe only if the core's lock is
-   * free (the writer holds its own socket's lock), else through a message to the socket actor.
+   * The pipe's control plane, libzmq's pipe commands: each names the end it is for (the end
+   * whose owner receives it). Delivered to that end's {@link Listener} on the sender's thread, or
+   * carried in an owner's actor message ({@code Socket}'s and {@code Session}'s protocols take it).
+   */
+  public sealed interface Command permits ActivateRead, ActivateWrite, Hiccup, Term, TermAck, PeerStats {
+    End end();
+  }
+
+  /** libzmq's activate_read: {@code end} found no message and now has one. */
+  public record ActivateRead(End end) implements Command {}
+
+  /** libzmq's activate_write: {@code end} found the queue full and now has room. */
+  public record ActivateWrite(End end) implements Command {}
+
+  /** libzmq's hiccup: the peer's connection was replaced; {@code end}'s owner re-sends what a new peer must know. */
+  public record Hiccup(End end) implements Command {}
+
+  /** libzmq's pipe_term: the peer of {@code end} writes no more; read what is left, then the delimiter. */
+  public record Term(End end) implements Command {}
+
+  /** libzmq's pipe_term_ack: the peer has read everything {@code end} wrote, delimiter included. */
+  public record TermAck(End end) implements Command {}
+
+  /** libzmq's pipe_peer_stats: publish the queue depths of the pipe whose socket-side end is {@code end}. */
+  public record PeerStats(End end) implements Command {}
+
+  /**
+   * An end's owner, as the pipe reaches it: called on the thread of the end that sends the
+   * command (the writer for activate-read, hiccup and term; the reader for activate-write and
+   * term-ack), once per transition. It must not block and must not take the sender's locks: an
+   * engine's only sends itself a message (`EngineWakeUps`); a socket's apply the command to its
+   * data plane in place when they may and otherwise queue it for the socket actor
+   * (`PipeWakeUps`).
    */
   public interface Listener {
-    /** The end that reported no message now has one (or its peer closed). */
-    void readActivated(End end);
-
-    /** The end that reported full now has room. */
-    void writeActivated(End end);
+    void command(Command command);
   }
 
   private static final Frame[] NO_FRAMES = new Frame[0];
@@ -155,6 +202,17 @@ public final class Pipe {
     private volatile Runnable terminator;
     /** Set by the peer's {@link #hiccup}; read and cleared by this end's owner. */
     private volatile boolean hiccuped;
+    /** This end has read up to its peer's delimiter and sent the peer {@link TermAck}. */
+    private volatile boolean termAckSent;
+    /** This end closed its writing side and its peer has read all of it ({@link TermAck} received). */
+    private volatile boolean termAcked;
+
+    // the commands for this end, one instance each: a wake-up allocates nothing
+    private final ActivateRead activateRead = new ActivateRead(this);
+    private final ActivateWrite activateWrite = new ActivateWrite(this);
+    private final Hiccup hiccupCommand = new Hiccup(this);
+    private final Term term = new Term(this);
+    private final TermAck termAck = new TermAck(this);
 
     private End(String side, Direction in, Direction out) {
       this.side = side;
@@ -210,11 +268,7 @@ public final class Pipe {
         in.consumed.set(consumed); // volatile store: orders against the writerWaiting load below
         if (in.writerWaiting.get() && in.published.get() - consumed <= in.lwm
             && in.writerWaiting.compareAndSet(true, false)) {
-          Listener l = peer.listener;
-          if (l != null) {
-            ACTIVATIONS.increment();
-            l.writeActivated(peer);
-          }
+          send(peer, peer.activateWrite);
         }
       }
       return f;
@@ -238,10 +292,29 @@ public final class Pipe {
       return f;
     }
 
-    /** Whether the peer has closed its writing side and everything it wrote has been read. */
+    /**
+     * Whether the peer has closed its writing side and everything it wrote has been read: this end
+     * has reached the delimiter. The first time it has, the pipe acknowledges the peer's
+     * {@link Term} ({@link TermAck}). The reading end's thread only.
+     */
     public boolean peerClosedAndDrained() {
       if (!in.writerClosed) return false;
-      return in.conflates() ? !readingMessage && in.last.get() == null : in.queue.peek() == null;
+      boolean drained = in.conflates() ? !readingMessage && in.last.get() == null : in.queue.peek() == null;
+      if (drained && !termAckSent) {
+        termAckSent = true;
+        peer.termAcked = true;
+        send(peer, peer.termAck);
+      }
+      return drained;
+    }
+
+    /**
+     * Whether the termination handshake is over for this end: it closed and its peer acknowledged
+     * (read everything it wrote), or its peer closed and it acknowledged. Nothing is read from or
+     * written to a released end.
+     */
+    public boolean released() {
+      return (out.writerClosed && termAcked) || (in.writerClosed && termAckSent);
     }
 
     /** Whether the peer has closed its writing side (it has let go of the pipe). */
@@ -338,33 +411,42 @@ public final class Pipe {
 
     private void wakeReader() {
       if (out.readerAsleep.get() && out.readerAsleep.compareAndSet(true, false)) {
-        Listener l = peer.listener;
-        if (l != null) {
-          ACTIVATIONS.increment();
-          l.readActivated(peer);
-        }
+        send(peer, peer.activateRead);
       }
     }
 
-    /** Closes this end's writing side: the peer reads what is queued, then sees the close. */
+    /** Delivers {@code command} to {@code to}'s owner, if it listens; on this end's thread. */
+    private static void send(End to, Command command) {
+      Listener l = to.listener;
+      if (l != null) {
+        ACTIVATIONS.increment();
+        l.command(command);
+      }
+    }
+
+    /**
+     * libzmq's pipe_t::terminate: this end writes no more. The delimiter goes in behind what is
+     * queued, and the peer hears {@link Term} whether or not its reader was asleep; it reads the
+     * rest and then acknowledges ({@link TermAck}).
+     */
     public void closeWrite() {
       rollback();
       out.writerClosed = true;
       pendingFlush = true;
-      out.readerAsleep.set(true); // force one wake so a sleeping reader notices the close
-      wakeReader();
+      out.readerAsleep.set(false); // the term wakes the reader, asleep or not
+      send(peer, peer.term);
     }
 
     /**
      * libzmq's hiccup, sent by the session end when its connection was lost and a new one will
-     * take over the pipe: the peer (socket) end hears a read activation and then finds
-     * {@link #takeHiccup} true, so its pattern can re-send what the new peer must know (SUB and
-     * XSUB: every subscription).
+     * take over the pipe: the peer (socket) end hears {@link Hiccup} and finds {@link #takeHiccup}
+     * true (the flag keeps it for an owner that was not listening yet), so its pattern can re-send
+     * what the new peer must know (SUB and XSUB: every subscription).
      */
     public void hiccup() {
       peer.hiccuped = true;
-      out.readerAsleep.set(true); // force one wake, as closeWrite does
-      wakeReader();
+      out.readerAsleep.set(false); // the hiccup wakes the reader, asleep or not, as a term does
+      send(peer, peer.hiccupCommand);
     }
 
     /** Whether the peer end hiccuped since the last call. */
@@ -385,7 +467,7 @@ public final class Pipe {
       boolean room = out.hwm == 0 || out.depth() < out.hwm;
       if (out.writerWaiting.get() && room && out.writerWaiting.compareAndSet(true, false)) {
         Listener l = listener;
-        if (l != null) l.writeActivated(this);
+        if (l != null) l.command(activateWrite);
       }
     }
 

@@ -35,7 +35,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class Session extends AbstractBehavior<Session.Command> {
   public sealed interface Command
-      permits Connected, ConnectGaveUp, Handshaked, EngineDrained, EngineStopped, Term, LingerExpired, ReportPipeStats {}
+      permits Connected, ConnectGaveUp, Handshaked, EngineDrained, EngineStopped, Term, LingerExpired, PipeCommand {}
 
   /** The connecter made a connection. */
   record Connected(SocketChannel channel, String localUri, String remoteUri, long connectionId) implements Command {}
@@ -55,10 +55,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private enum LingerExpired implements Command { INSTANCE }
 
   /**
-   * The socket asks for a PIPES_STATS event about its end of this session's pipe (libzmq's
-   * send_stats_to_peer): the session reports it under its connection's endpoints.
+   * A command of the pipe's control plane for this session. The session's end is listened to by
+   * its engine (activations and terms reach the engine without passing through here), so the one
+   * the session takes is {@link Pipe.PeerStats}: the socket asks for a PIPES_STATS event about its
+   * end of this session's pipe (libzmq's pipe_peer_stats), reported under the connection's endpoints.
    */
-  public record ReportPipeStats(Pipe.End socketEnd) implements Command {}
+  public record PipeCommand(Pipe.Command command) implements Command {}
 
   /** What the session tells its socket. Called on the session's I/O thread. */
   public interface SocketLink {
@@ -68,9 +70,6 @@ public final class Session extends AbstractBehavior<Session.Command> {
      * engine report HANDSHAKE_SUCCEEDED. False if the socket has closed and will not use it.
      */
     boolean attach(Pipe.End socketEnd, ActorRef<Command> session);
-
-    /** The pipe is gone for good; the socket reads what is left, then drops it. */
-    void detach(Pipe.End socketEnd);
 
     /**
      * The session is ending (unbind, disconnect): the socket lets go of its end at once, so
@@ -188,7 +187,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
         })
         .onMessage(EngineStopped.class, this::onEngineStopped)
         .onMessage(Term.class, this::onTerm)
-        .onMessage(ReportPipeStats.class, this::onReportPipeStats)
+        .onMessage(PipeCommand.class, this::onPipeCommand)
         .onMessageEquals(LingerExpired.INSTANCE, this::stop)
         .onSignal(Terminated.class, t -> this)
         .onSignal(org.apache.pekko.actor.typed.PostStop.class, p -> {
@@ -229,10 +228,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
 
   private Behavior<Command> onConnectGaveUp(ConnectGaveUp g) {
     connecter = null;
-    if (end != null) {
-      socket.detach(end.peer());
-      end.closeWrite();
-    }
+    if (end != null) terminatePipe();
     return stop();
   }
 
@@ -302,8 +298,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
     if (reconnect) {
       if (options.immediate && end != null) {
         // IMMEDIATE: the pipe lives only while a connection does
-        socket.detach(end.peer());
-        end.closeWrite();
+        terminatePipe();
         end = null;
       } else if (end != null && type.resendsSubscriptionsOnReconnect()) {
         // the next peer knows none of our subscriptions: the socket re-sends them all (libzmq's hiccup)
@@ -312,18 +307,25 @@ public final class Session extends AbstractBehavior<Session.Command> {
       startConnecter(true);
       return this;
     }
-    if (end != null) {
-      socket.detach(end.peer());
-      end.closeWrite();
-    }
+    if (end != null) terminatePipe();
     return stop();
   }
 
-  private Behavior<Command> onReportPipeStats(ReportPipeStats r) {
-    Pipe.End e = r.socketEnd();
-    events.emit(EventType.PIPES_STATS, new long[] {e.outboundQueued(), e.inboundQueued()},
-        localUri, remoteUri);
+  private Behavior<Command> onPipeCommand(PipeCommand c) {
+    if (c.command() instanceof Pipe.PeerStats stats) {
+      Pipe.End e = stats.end();
+      events.emit(EventType.PIPES_STATS, new long[] {e.outboundQueued(), e.inboundQueued()},
+          localUri, remoteUri);
+    }
     return this;
+  }
+
+  /**
+   * libzmq's pipe terminate from the session's side: the pipe is gone for good. The socket's end
+   * hears {@link Pipe.Term}, reads what is left and then lets the pipe go (its term-ack).
+   */
+  private void terminatePipe() {
+    end.closeWrite();
   }
 
   private Behavior<Command> onTerm(Term t) {
@@ -355,8 +357,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
       if (!end.writeClosed()) {
         // Ended by Term (unbind, a listener's shutdown): the socket must still drop its end, or its
         // load balancer keeps routing messages into a pipe that nobody reads any more.
-        socket.detach(end.peer());
-        end.closeWrite();
+        terminatePipe();
       }
     }
     return Behaviors.stopped();

@@ -131,23 +131,6 @@ public final class SocketCore {
     return true;
   }
 
-  /** The peer of {@code end} has gone: drop it now, or once its inbound messages are read. */
-  public void detach(Pipe.End end) {
-    lock.lock();
-    try {
-      if (!pipes.contains(end)) return;
-      if (end.inboundQueued() > 0) {
-        if (!draining.contains(end)) draining.add(end);
-      } else {
-        removeLocked(end);
-      }
-      changed.signalAll();
-    } finally {
-      lock.unlock();
-    }
-    notifyWatchers();
-  }
-
   /**
    * Lets go of {@code end} for good (disconnect, unbind, a pattern's terminate): out of the
    * pattern at once, inbound messages not yet read dropped, and its writing side closed under the
@@ -173,11 +156,16 @@ public final class SocketCore {
     pattern.pipeTerminated(end);
   }
 
-  /** The pipe has messages again; called by the socket actor or, for network pipes, on the engine's I/O thread. */
-  public void readActivated(Pipe.End end) {
+  /**
+   * Applies a command of the pipe's control plane to this socket's end ({@code command.end()}):
+   * an activation, a hiccup or the peer's term (the pipe is reaped once what the peer left is
+   * read). Called by the socket actor or, for network pipes, by {@link PipeWakeUps} on the
+   * engine's I/O thread. Commands for a pipe the core no longer holds are dropped.
+   */
+  public void apply(Pipe.Command command) {
     lock.lock();
     try {
-      if (!readActivatedLocked(end)) return;
+      if (!applyLocked(command)) return;
     } finally {
       lock.unlock();
     }
@@ -185,14 +173,14 @@ public final class SocketCore {
   }
 
   /**
-   * As {@link #readActivated}, but only if the lock is free now and this thread does not hold it
-   * (an inproc writer holds its own socket's lock: waiting here could deadlock two sockets, and
+   * As {@link #apply}, but only if the lock is free now and this thread does not hold it (an
+   * inproc writer holds its own socket's lock: waiting here could deadlock two sockets, and
    * re-entering would act on a pattern in the middle of an operation). False if not applied.
    */
-  public boolean tryReadActivated(Pipe.End end) {
+  public boolean tryApply(Pipe.Command command) {
     if (lock.isHeldByCurrentThread() || !lock.tryLock()) return false;
     try {
-      if (!readActivatedLocked(end)) return true;
+      if (!applyLocked(command)) return true;
     } finally {
       lock.unlock();
     }
@@ -200,48 +188,29 @@ public final class SocketCore {
     return true;
   }
 
-  private boolean readActivatedLocked(Pipe.End end) {
+  private boolean applyLocked(Pipe.Command command) {
+    Pipe.End end = command.end();
     if (!pipes.contains(end)) return false;
+    if (command instanceof Pipe.ActivateWrite) {
+      pattern.writeActivated(end);
+    } else if (command instanceof Pipe.ActivateRead || command instanceof Pipe.Hiccup || command instanceof Pipe.Term) {
+      readActivatedLocked(end);
+    } else {
+      return false; // TermAck: the peer has read all we wrote; the core let go at release. PeerStats: the session's.
+    }
+    changed.signalAll();
+    return true;
+  }
+
+  private void readActivatedLocked(Pipe.End end) {
     if (end.peerClosedAndDrained()) {
       removeLocked(end);
     } else {
-      // the peer let go with messages still unread: reap the pipe once they are read (its close
-      // woke us only this once)
+      // the peer let go with messages still unread (its term): reap the pipe once they are read
       if (end.peerClosed() && !draining.contains(end)) draining.add(end);
       if (end.takeHiccup()) pattern.hiccuped(end);
       pattern.readActivated(end);
     }
-    changed.signalAll();
-    return true;
-  }
-
-  public void writeActivated(Pipe.End end) {
-    lock.lock();
-    try {
-      if (!writeActivatedLocked(end)) return;
-    } finally {
-      lock.unlock();
-    }
-    notifyWatchers();
-  }
-
-  /** As {@link #writeActivated} under the rules of {@link #tryReadActivated}. */
-  public boolean tryWriteActivated(Pipe.End end) {
-    if (lock.isHeldByCurrentThread() || !lock.tryLock()) return false;
-    try {
-      if (!writeActivatedLocked(end)) return true;
-    } finally {
-      lock.unlock();
-    }
-    notifyWatchers();
-    return true;
-  }
-
-  private boolean writeActivatedLocked(Pipe.End end) {
-    if (!pipes.contains(end)) return false;
-    pattern.writeActivated(end);
-    changed.signalAll();
-    return true;
   }
 
   /** Closes the socket's side of every pipe; the peers deliver or drop what is queued. */
@@ -464,7 +433,7 @@ public final class SocketCore {
 
   private void reapDrained() {
     for (Pipe.End e : new ArrayList<>(draining)) {
-      if (e.inboundQueued() == 0) removeLocked(e);
+      if (e.peerClosedAndDrained()) removeLocked(e); // read up to the delimiter: the pipe acks the term
     }
   }
 

@@ -69,15 +69,11 @@ class ConflatingPipeTest {
     Pipe.End w = p.a();
     Pipe.End r = p.b();
     AtomicInteger wakes = new AtomicInteger();
-    r.setListener(new Pipe.Listener() {
-      @Override
-      public void readActivated(Pipe.End end) {
-        assertSame(r, end);
+    r.setListener(command -> {
+      if (command instanceof Pipe.ActivateRead) {
+        assertSame(r, command.end());
         wakes.incrementAndGet();
       }
-
-      @Override
-      public void writeActivated(Pipe.End end) {}
     });
     assertFalse(r.checkRead());
     w.write(text("1", false));
