@@ -22,7 +22,8 @@ final class SecurityPeers {
    * count (messages to echo), auth (null, or allow/deny address lists, plain {user: password},
    * curve "*" or a certificate directory), until (a monitor event name to wait for), timeout_ms.
    * Prints "ENDPOINT ep", "PROPS user-id|peer-address" for the first message, "EVENT name value" for
-   * every monitor event, and "ECHOED n" at the end.
+   * every monitor event, and "ECHOED n" once count messages are echoed (or at the end if they never
+   * were); with {@code until} it goes on until that event has been seen.
    */
   static final String PEER = PyScripts.BIND_OR_CONNECT + """
       import sys, json, time, zmq
@@ -74,7 +75,10 @@ final class SecurityPeers {
                   print("PROPS %s|%s" % (prop("User-Id"), prop("Peer-Address")), flush=True)
               s.send_multipart([f.bytes for f in m])
               echoed += 1
-      print("ECHOED %d" % echoed, flush=True)
+              if echoed == count:
+                  print("ECHOED %d" % echoed, flush=True)
+      if echoed < count or count == 0:
+          print("ECHOED %d" % echoed, flush=True)
       s.close(linger=5000)
       mon.close()
       if auth is not None:

@@ -9,8 +9,10 @@ import java.nio.channels.SocketChannel;
 
 /**
  * The peer's address as libzmq gives it to the ZAP request's {@code address} frame and the
- * {@code Peer-Address} property: the IP in numeric form for tcp ({@code 127.0.0.1}, {@code ::1}),
- * "" for ipc.
+ * {@code Peer-Address} property: the IP in numeric form for tcp ({@code 127.0.0.1}, {@code ::1});
+ * for ipc {@code localhost}, what getnameinfo gives libzmq for a Unix socket. (libzmq on Linux
+ * appends {@code :uid:gid:pid} from SO_PEERCRED; Java's SO_PEERCRED has no pid and gives names, not
+ * numbers, so we stop at {@code localhost}.)
  */
 final class PeerAddress {
   private PeerAddress() {}
@@ -18,7 +20,8 @@ final class PeerAddress {
   static String of(SocketChannel channel) {
     try {
       SocketAddress a = channel.getRemoteAddress();
-      return a instanceof InetSocketAddress inet && inet.getAddress() != null ? text(inet.getAddress()) : "";
+      if (a instanceof InetSocketAddress inet && inet.getAddress() != null) return text(inet.getAddress());
+      return a instanceof java.net.UnixDomainSocketAddress ? "localhost" : "";
     } catch (IOException | RuntimeException e) {
       return "";
     }
