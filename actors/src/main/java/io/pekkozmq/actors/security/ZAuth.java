@@ -62,7 +62,8 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * Every command takes a {@code replyTo} (may be null) that hears {@link Done} once the change is in
  * force (requests handled after it see it) or {@link Failed} naming the problem (an unreadable
  * file, a bad key), in which case nothing changed. {@link WhenReady} answers once the handler is
- * bound, or with {@link Failed} if it could not be (another handler holds the name). {@link Reload}
+ * bound, or with {@link Failed} if it could not be (another handler holds the name; the actor then
+ * answers Failed to everything until stopped). {@link Reload}
  * reads the password files and certificate directories again. {@link Stop} unbinds and closes the
  * socket, answers, and stops the actor. {@link ZAuthenticator} is a blocking facade over it.
  */
@@ -198,8 +199,7 @@ public final class ZAuth extends AbstractBehavior<ZAuth.Command> {
     }
     waiting.forEach(this::answerReady);
     waiting.clear();
-    if (bindFailure != null) return Behaviors.stopped();
-    return this;
+    return this; // failed, it stays to answer Failed until stopped: an ask never waits on a dead actor
   }
 
   private void answerReady(ActorRef<Reply> to) {
@@ -216,6 +216,10 @@ public final class ZAuth extends AbstractBehavior<ZAuth.Command> {
 
   /** Applies a configuration change whole, or not at all, and answers. */
   private Behavior<Command> configure(ActorRef<Reply> replyTo, Change change) {
+    if (bindFailure != null) {
+      reply(replyTo, new Failed(bindFailure));
+      return this;
+    }
     try {
       change.apply();
       reply(replyTo, new Done());

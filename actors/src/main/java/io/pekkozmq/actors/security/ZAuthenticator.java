@@ -50,7 +50,10 @@ public final class ZAuthenticator implements AutoCloseable {
         Props.empty());
     ZAuthenticator auth = new ZAuthenticator(zmq, ref);
     ZAuth.Reply r = auth.askRaw(ZAuth.WhenReady::new);
-    if (r instanceof ZAuth.Failed f) throw new ZmqException(Errno.EADDRINUSE, f.reason());
+    if (r instanceof ZAuth.Failed f) {
+      auth.close();
+      throw new ZmqException(Errno.EADDRINUSE, f.reason());
+    }
     return auth;
   }
 

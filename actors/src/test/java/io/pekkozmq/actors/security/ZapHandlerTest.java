@@ -159,7 +159,7 @@ class ZapHandlerTest {
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
     ZSocket client = curveClient(ep);
-    client.send("no");
+    client.send(io.pekkozmq.engine.Msg.ofStrings("no"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
     SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_AUTH, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_AUTH, e.type());
     assertEquals(400, e.value());
@@ -172,7 +172,7 @@ class ZapHandlerTest {
     ZSocket server = curveServer(Map.of(ZmqOption.HANDSHAKE_IVL, 300));
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
-    curveClient(ep).send("never");
+    curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("never"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
     SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_NO_DETAIL, e.type());
     assertNull(server.tryRecv());
@@ -184,7 +184,7 @@ class ZapHandlerTest {
     ZSocket server = curveServer(Map.of());
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
-    curveClient(ep).send("bad");
+    curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("bad"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
     SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED,
         EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_FAILED_AUTH, EventType.DISCONNECTED);
     assertEquals(EventType.HANDSHAKE_FAILED_PROTOCOL, e.type(), e.toString());
@@ -198,7 +198,7 @@ class ZapHandlerTest {
     ZSocket server = curveServer(Map.of());
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
-    curveClient(ep).send("bad");
+    curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("bad"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
     SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(ProtocolError.ZAP_BAD_REQUEST_ID.code(), e.value());
   }
@@ -220,7 +220,7 @@ class ZapHandlerTest {
     ZSocket server = curveServer(Map.of(ZmqOption.ZAP_DOMAIN, "dom", ZmqOption.ZAP_ENFORCE_DOMAIN, true));
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
-    curveClient(ep).send("enforced");
+    curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("enforced"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
     SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_NO_DETAIL, e.type());
     assertEquals(EFAULT, e.value());
@@ -233,7 +233,7 @@ class ZapHandlerTest {
     String ep = server.bind("tcp://127.0.0.1:*");
     ZSocket c = socket(SocketType.PUSH, Map.of(ZmqOption.PLAIN_USERNAME, "u", ZmqOption.PLAIN_PASSWORD, "p"));
     c.connect(ep);
-    c.send("refused");
+    c.send(io.pekkozmq.engine.Msg.ofStrings("refused"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
     SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_NO_DETAIL, e.type());
     assertEquals(EFAULT, e.value());
