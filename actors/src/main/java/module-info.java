@@ -14,5 +14,6 @@ module pekko.zmq.actors {
   requires java.management;
 
   exports io.pekkozmq.actors;
+  exports io.pekkozmq.actors.security;
   exports io.pekkozmq.actors.spi to pekko.zmq.monitor, pekko.zmq.streams;
 }
