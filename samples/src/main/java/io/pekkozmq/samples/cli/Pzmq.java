@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pzmq", mixinStandardHelpOptions = true, version = "pzmq 0.1.0",
     description = "ZeroMQ from the shell, over pekko-zmq.",
     subcommands = {SendCommand.class, RecvCommand.class, EchoCommand.class, ReqCommand.class,
-        PerfCommand.class, DemoCommand.class, RelayCommand.class,
+        PerfCommand.class, DemoCommand.class, RelayCommand.class, KeygenCommand.class,
         io.pekkozmq.samples.seeds.MonitorBounceCommand.class, io.pekkozmq.samples.seeds.ProducerConsumersCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:runtime error", "2:usage error", "3:timeout"})
@@ -31,7 +31,7 @@ public final class Pzmq implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand (send, recv, echo, req, perf, demo)");
+    throw new ParameterException(spec.commandLine(), "missing subcommand (send, recv, echo, req, relay, perf, keygen, demo)");
   }
 
   /** A command's own verdict that the wait for a message or peer ran out (exit 3). */
@@ -39,6 +39,19 @@ public final class Pzmq implements Runnable {
     TimeoutException(String message) {
       super(message);
     }
+  }
+
+  /**
+   * Ends the process from any thread (a monitor event's actor, say) with {@code message} on stderr.
+   * The exit runs on a thread of its own, so the caller returns and the actor system can stop.
+   */
+  static void abort(String message, int code) {
+    System.out.flush();
+    System.err.println(message);
+    System.err.flush();
+    Thread t = new Thread(() -> System.exit(code), "pzmq-abort");
+    t.setDaemon(false);
+    t.start();
   }
 
   public static void main(String[] args) {
