@@ -493,6 +493,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Object v = switch (g.option()) {
         case LAST_ENDPOINT -> core.lastEndpoint();
         case TYPE -> type.name();
+        case MECHANISM -> options.mechanismName();
         case SUBSCRIBE, UNSUBSCRIBE -> throw new IllegalArgumentException(g.option() + " is write-only");
         default -> g.option().isPatternOption() ? core.patternOption(g.option()) : options.get(g.option());
       };

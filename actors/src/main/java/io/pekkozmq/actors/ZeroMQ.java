@@ -92,6 +92,7 @@ public final class ZeroMQ implements Extension {
       throw new io.pekkozmq.engine.ZmqException(io.pekkozmq.engine.Errno.ETERM, "the context is terminated");
     }
     SocketOptions options = SocketOptions.fromConfig(settings.socketDefaults());
+    options.inproc = inproc; // where its connections find a ZAP handler
     PatternOptions po = new PatternOptions();
     options.copyTo(po);
     String id = type.name().toLowerCase() + "-" + socketIds.incrementAndGet();

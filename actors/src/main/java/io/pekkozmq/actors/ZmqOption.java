@@ -80,7 +80,7 @@ public enum ZmqOption {
   /** The server's public key a CURVE client expects; setting it makes the socket a CURVE client. */
   CURVE_SERVERKEY(byte[].class, Scope.CONNECTION, null, ZmqOption::curveKey),
   /** The ZAP domain sent to the handler; "" by default. */
-  ZAP_DOMAIN(String.class, Scope.CONNECTION, null, ZmqOption::text),
+  ZAP_DOMAIN(String.class, Scope.CONNECTION, null, ZmqOption::zapDomain),
   /** Refuse NULL peers when no ZAP handler answers for a set ZAP_DOMAIN (libzmq's ZMQ_ZAP_ENFORCE_DOMAIN). */
   ZAP_ENFORCE_DOMAIN(Boolean.class, Scope.CONNECTION, null, ZmqOption::bool),
   /** NULL, PLAIN or CURVE: what the security options chose. */
@@ -254,6 +254,14 @@ public enum ZmqOption {
     if (v instanceof String s) return s;
     if (v instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
     throw invalid("option " + o + " needs a string, got " + v.getClass().getSimpleName());
+  }
+
+  /** libzmq keeps at most 255 bytes (the ZAP request's domain frame). */
+  private static String zapDomain(ZmqOption o, Object v) {
+    String s = text(o, v);
+    int n = s.getBytes(StandardCharsets.UTF_8).length;
+    if (n > 255) throw invalid("option " + o + " is at most 255 bytes, got " + n);
+    return s;
   }
 
   private static Object readOnlyValue(ZmqOption o, Object v) {

@@ -5,16 +5,38 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A whole multipart message: the unit ZeroMQ delivers atomically. Immutable.
  * The MORE flags of the frames are managed here: every frame but the last carries MORE.
+ *
+ * <h2>Properties</h2>
+ * A received message carries the properties of the connection it came over, as libzmq's
+ * {@code zmq_msg_gets} answers them: {@code Socket-Type}, {@code Routing-Id} (also asked as
+ * {@code Identity}), {@code Peer-Address}, {@code User-Id} and the metadata the ZAP handler
+ * returned, and the peer's own {@code X-*} properties. The map is the connection's own, shared by
+ * every message from it: nothing is copied per message. Messages built here and messages from
+ * inproc peers have none. Properties never take part in {@link #equals}.
  */
 public final class Msg implements Iterable<Frame> {
+  /** libzmq's ZMQ_MSG_PROPERTY_* names. */
+  public static final String SOCKET_TYPE = "Socket-Type";
+  public static final String ROUTING_ID = "Routing-Id";
+  public static final String USER_ID = "User-Id";
+  public static final String PEER_ADDRESS = "Peer-Address";
+
   private final Frame[] frames;
+  /** The connection's properties (immutable, shared), or an empty map. */
+  private final Map<String, byte[]> properties;
 
   private Msg(Frame[] frames) {
+    this(frames, Map.of());
+  }
+
+  private Msg(Frame[] frames, Map<String, byte[]> properties) {
     this.frames = frames;
+    this.properties = properties;
   }
 
   /** A message of the given frames; their MORE flags are set as their position requires. */
@@ -52,6 +74,47 @@ public final class Msg implements Iterable<Frame> {
     return new Msg(frames);
   }
 
+  /**
+   * Trusted constructor for the runtime: frames already carry correct MORE flags, and
+   * {@code properties} is the connection's immutable map (kept by reference, not copied).
+   */
+  public static Msg ofTrusted(Frame[] frames, Map<String, byte[]> properties) {
+    return new Msg(frames, properties == null ? Map.of() : properties);
+  }
+
+  /**
+   * A property of the connection this message came over, as text (UTF-8), or null if it has none
+   * (libzmq's {@code zmq_msg_gets}). Names compare without regard to case, as ZMTP's do;
+   * {@code Identity} and {@code Routing-Id} name the same property.
+   */
+  public String property(String name) {
+    byte[] v = propertyBytes(name);
+    return v == null ? null : new String(v, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /** As {@link #property}, the raw bytes (a copy), or null. */
+  public byte[] propertyBytes(String name) {
+    if (properties.isEmpty()) return null;
+    byte[] v = lookup(name);
+    if (v == null && ROUTING_ID.equalsIgnoreCase(name)) v = lookup("Identity");
+    if (v == null && "Identity".equalsIgnoreCase(name)) v = lookup(ROUTING_ID);
+    return v == null ? null : v.clone();
+  }
+
+  private byte[] lookup(String name) {
+    byte[] v = properties.get(name);
+    if (v != null) return v;
+    for (Map.Entry<String, byte[]> e : properties.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(name)) return e.getValue();
+    }
+    return null;
+  }
+
+  /** Every property of this message's connection (an unmodifiable map; do not change the arrays). */
+  public Map<String, byte[]> properties() {
+    return properties;
+  }
+
   public int size() {
     return frames.length;
   }
@@ -79,20 +142,20 @@ public final class Msg implements Iterable<Frame> {
     return n;
   }
 
-  /** A new message with {@code f} in front. */
+  /** A new message with {@code f} in front (and the same properties). */
   public Msg prepend(Frame f) {
     Frame[] fs = new Frame[frames.length + 1];
     fs[0] = f.withMore(true);
     System.arraycopy(frames, 0, fs, 1, frames.length);
-    return new Msg(fs);
+    return new Msg(fs, properties);
   }
 
-  /** A new message without the first {@code n} frames. */
+  /** A new message without the first {@code n} frames (and the same properties). */
   public Msg dropFirst(int n) {
     if (n >= frames.length) {
       throw new IllegalArgumentException("cannot drop " + n + " of " + frames.length + " frames");
     }
-    return new Msg(Arrays.copyOfRange(frames, n, frames.length));
+    return new Msg(Arrays.copyOfRange(frames, n, frames.length), properties);
   }
 
   @Override

@@ -83,6 +83,31 @@ public final class Inproc {
     return pipe.a();
   }
 
+  /** Where libzmq's sessions find the ZAP handler (RFC 27). */
+  public static final String ZAP_ENDPOINT = "zeromq.zap.01";
+
+  /** Whether a ZAP handler is bound in this context now. */
+  public synchronized boolean zapHandlerBound() {
+    return bound.containsKey(ZAP_ENDPOINT);
+  }
+
+  /**
+   * libzmq's session_base_t::zap_connect: a pipe of its own from one connection to the ZAP
+   * handler, so a REP or ROUTER handler sees one peer per connection. The handler's end joins its
+   * socket at once ({@link Binder#adopt}); no HWM either way, as libzmq's. Returns the
+   * connection's end, or null when no handler is bound (or it has closed, or it is not a REP or
+   * ROUTER socket, the types libzmq accepts there).
+   */
+  public synchronized Pipe.End zapConnect() {
+    Binding b = bound.get(ZAP_ENDPOINT);
+    if (b == null || (b.type() != SocketType.REP && b.type() != SocketType.ROUTER)) return null;
+    Pipe pipe = Pipe.create(0, 0); // a: the connection, b: the handler
+    pipe.a().setRoutingId(new byte[0]);
+    pipe.b().setRoutingId(new byte[0]); // libzmq sends an empty routing id: a ROUTER names the peer itself
+    if (!b.binder().adopt(pipe.b())) return null;
+    return pipe.a();
+  }
+
   /**
    * Removes the binding. As in libzmq, pipes already connected through it stay: unbinding an
    * inproc name only stops new connections.

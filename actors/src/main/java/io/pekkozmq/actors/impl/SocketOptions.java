@@ -6,6 +6,8 @@ import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
 import io.pekkozmq.engine.pattern.PatternOptions;
+import io.pekkozmq.engine.security.CurveKeys;
+import io.pekkozmq.engine.security.SecurityOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
@@ -52,6 +54,25 @@ public final class SocketOptions implements Cloneable {
    */
   public boolean streamNotify = true;
 
+  // ---- security, as libzmq's options_t keeps it: one mechanism and an as-server flag, chosen by
+  // whichever of PLAIN_SERVER, PLAIN_USERNAME/PASSWORD, CURVE_SERVER and the CURVE keys was set last
+  public SecurityOptions.Kind mechanism = SecurityOptions.Kind.NULL;
+  public boolean asServer;
+  public byte[] plainUsername;
+  public byte[] plainPassword;
+  /** The CURVE keys, 32 bytes each; all zero until set, as libzmq's. */
+  public byte[] curvePublicKey = new byte[CurveKeys.KEY_SIZE];
+  public byte[] curveSecretKey = new byte[CurveKeys.KEY_SIZE];
+  public byte[] curveServerKey = new byte[CurveKeys.KEY_SIZE];
+  public String zapDomain = "";
+  public boolean zapEnforceDomain;
+
+  /**
+   * Not an option: the context's inproc registry, where a connection looks for the ZAP handler
+   * ({@code inproc://zeromq.zap.01}). Set by the context when it creates the socket; copies share it.
+   */
+  public Inproc inproc;
+
   /** Where each connection or socket option lives: one line per option, beside its field. */
   private record Field(BiConsumer<SocketOptions, Object> store, Function<SocketOptions, Object> read) {}
 
@@ -83,10 +104,74 @@ public final class SocketOptions implements Cloneable {
     field(ZmqOption.HEARTBEAT_TIMEOUT, (o, v) -> o.heartbeatTimeout = (int) v, o -> o.heartbeatTimeout);
     field(ZmqOption.HEARTBEAT_CONTEXT, (o, v) -> o.heartbeatContext = (byte[]) v, o -> o.heartbeatContext);
     field(ZmqOption.CONFLATE, (o, v) -> o.conflate = (boolean) v, o -> o.conflate);
+    // libzmq's options_t::setsockopt: PLAIN_SERVER 1 is the PLAIN server, 0 NULL (CURVE_SERVER alike);
+    // a PLAIN user name or password makes a PLAIN client; any CURVE key selects CURVE, and the
+    // server's key makes a client. Reads as libzmq's getsockopt: *_SERVER is as_server && that mechanism.
+    field(ZmqOption.PLAIN_SERVER, (o, v) -> o.chooseServer((boolean) v, SecurityOptions.Kind.PLAIN),
+        o -> o.asServer && o.mechanism == SecurityOptions.Kind.PLAIN);
+    field(ZmqOption.PLAIN_USERNAME, (o, v) -> {
+      o.plainUsername = (byte[]) v;
+      o.chooseClient(SecurityOptions.Kind.PLAIN);
+    }, o -> o.plainUsername);
+    field(ZmqOption.PLAIN_PASSWORD, (o, v) -> {
+      o.plainPassword = (byte[]) v;
+      o.chooseClient(SecurityOptions.Kind.PLAIN);
+    }, o -> o.plainPassword);
+    field(ZmqOption.CURVE_SERVER, (o, v) -> o.chooseServer((boolean) v, SecurityOptions.Kind.CURVE),
+        o -> o.asServer && o.mechanism == SecurityOptions.Kind.CURVE);
+    field(ZmqOption.CURVE_PUBLICKEY, (o, v) -> {
+      o.curvePublicKey = (byte[]) v;
+      o.mechanism = SecurityOptions.Kind.CURVE;
+    }, o -> o.curvePublicKey);
+    field(ZmqOption.CURVE_SECRETKEY, (o, v) -> {
+      o.curveSecretKey = (byte[]) v;
+      o.mechanism = SecurityOptions.Kind.CURVE;
+    }, o -> o.curveSecretKey);
+    field(ZmqOption.CURVE_SERVERKEY, (o, v) -> {
+      o.curveServerKey = (byte[]) v;
+      o.chooseClient(SecurityOptions.Kind.CURVE);
+    }, o -> o.curveServerKey);
+    field(ZmqOption.ZAP_DOMAIN, (o, v) -> o.zapDomain = (String) v, o -> o.zapDomain);
+    field(ZmqOption.ZAP_ENFORCE_DOMAIN, (o, v) -> o.zapEnforceDomain = (boolean) v, o -> o.zapEnforceDomain);
   }
 
   private static void field(ZmqOption option, BiConsumer<SocketOptions, Object> store, Function<SocketOptions, Object> read) {
     FIELDS.put(option, new Field(store, read));
+  }
+
+  private void chooseServer(boolean on, SecurityOptions.Kind kind) {
+    asServer = on;
+    mechanism = on ? kind : SecurityOptions.Kind.NULL;
+  }
+
+  private void chooseClient(SecurityOptions.Kind kind) {
+    asServer = false;
+    mechanism = kind;
+  }
+
+  /** What MECHANISM answers: NULL, PLAIN or CURVE. */
+  public String mechanismName() {
+    return mechanism.name();
+  }
+
+  /**
+   * One connection's security settings (libzmq's sessions read the same fields of their option
+   * copy). CURVE keys never set stay all zero, as libzmq's: the handshake then fails, not the set.
+   */
+  public SecurityOptions security() {
+    if (mechanism == SecurityOptions.Kind.NULL) {
+      return zapDomain.isEmpty() && !zapEnforceDomain ? SecurityOptions.NULL
+          : new SecurityOptions(SecurityOptions.Kind.NULL, false, null, null, null, null, null, zapDomain, zapEnforceDomain);
+    }
+    boolean plain = mechanism == SecurityOptions.Kind.PLAIN;
+    return new SecurityOptions(mechanism, asServer,
+        plain ? orEmpty(plainUsername) : null, plain ? orEmpty(plainPassword) : null,
+        plain ? null : curvePublicKey, plain ? null : curveSecretKey, plain ? null : curveServerKey,
+        zapDomain, zapEnforceDomain);
+  }
+
+  private static byte[] orEmpty(byte[] b) {
+    return b == null ? new byte[0] : b;
   }
 
   /** Whether {@link #set} and {@link #get} handle {@code option} (every connection and socket option). */

@@ -1,6 +1,7 @@
 package io.pekkozmq.engine.zmtp;
 
 import io.pekkozmq.engine.Frame;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,14 @@ public interface Mechanism {
 
   /** The mechanism name in the greeting, e.g. {@code NULL}: ASCII, at most 20 bytes. */
   String name();
+
+  /**
+   * The greeting's as-server bit: true only for a PLAIN or CURVE server (RFC 23; NULL is always
+   * false).
+   */
+  default boolean asServer() {
+    return false;
+  }
 
   /** The next handshake command body to send, or null if there is nothing to send now. */
   byte[] nextHandshakeCommand();
@@ -51,21 +60,61 @@ public interface Mechanism {
   Map<String, byte[]> peerProperties();
 
   /**
-   * True if data frames must pass through {@link #encode} / {@link #decode} (CURVE wraps them in
-   * MESSAGE commands). NULL returns false so the framer's hot path skips the calls.
+   * What ZAP added once READY: {@code User-Id} and the reply's metadata (libzmq's zap properties,
+   * which take precedence over the peer's own); empty when ZAP was not used.
+   */
+  default Map<String, byte[]> zapProperties() {
+    return Map.of();
+  }
+
+  /**
+   * The ZAP request (RFC 27) the handshake now waits on, as frames starting with the empty
+   * delimiter; null if none. Each request is returned once.
+   */
+  default List<byte[]> takeZapRequest() {
+    return null;
+  }
+
+  /** The ZAP handler's reply frames (starting with the empty delimiter). */
+  default void zapReply(List<byte[]> frames) {}
+
+  /**
+   * The ZAP status (300, 400, 500) that refused the peer, or that the peer's ERROR command carried
+   * (libzmq reports both as HANDSHAKE_FAILED_AUTH); 0 otherwise.
+   */
+  default int zapFailureStatus() {
+    return 0;
+  }
+
+  /**
+   * Non-zero when the failure is one libzmq reports as HANDSHAKE_FAILED_NO_DETAIL with this errno
+   * rather than with a protocol code: EFAULT (14) when ZAP is required and no handler is bound.
+   */
+  default int failureErrno() {
+    return 0;
+  }
+
+  /**
+   * True if every frame after the handshake must pass through {@link #encode} / {@link #decode}:
+   * CURVE wraps data frames and commands alike (PING, PONG, SUBSCRIBE, CANCEL) in MESSAGE boxes, as
+   * libzmq 4.3 does. NULL and PLAIN return false so the framer's hot path skips the calls.
    */
   default boolean wrapsFrames() {
     return false;
   }
 
-  /** Turns an outgoing data frame into what goes on the wire (e.g. a MESSAGE command). */
+  /**
+   * Turns an outgoing frame (flags {@link Frame#MORE} and/or {@link Frame#COMMAND} only; a command
+   * is its body {@code name-length name data}) into the frame that goes on the wire.
+   */
   default Frame encode(Frame frame) {
     return frame;
   }
 
   /**
-   * Turns a received frame (data, or a command the mechanism owns such as MESSAGE) back into a data
-   * frame; returns null and sets {@link #status()} to ERROR if it cannot.
+   * Turns a received wire frame back into the frame it carries (with {@link Frame#MORE} and
+   * {@link Frame#COMMAND} as sent); returns null, with {@link #error()} set, if it cannot. May
+   * decrypt in place in the frame's array, which the connection owns at that point.
    */
   default Frame decode(Frame frame) {
     return frame;

@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One ZMTP 3.1 connection's protocol state: greeting, security handshake, framing, and the commands
@@ -36,6 +39,24 @@ import java.util.Objects;
  * After {@link Status#ERROR}, {@link #produce} still yields queued protocol output (the ERROR
  * command) so the engine may flush it before closing.
  *
+ * <h2>Security</h2>
+ * The greeting's as-server bit is the mechanism's: 1 only for a PLAIN or CURVE server, 0 for NULL
+ * (RFC 23; libzmq 4.3.4 always sends 0 and never reads it, zmtp_engine.cpp). A different mechanism
+ * is ZMTP_MECHANISM_MISMATCH (zmtp_engine.cpp handshake_v3_x); so is a peer that claims the server
+ * role when we are the PLAIN or CURVE server (libzmq cannot send that, so no libzmq peer is
+ * refused). Two clients fail on the first command (ZMTP_UNEXPECTED_COMMAND); two servers wait for
+ * each other's HELLO until the engine's handshake timer ends it, as with libzmq. A ZMTP 3.0 peer
+ * may use PLAIN and CURVE (libzmq's handshake_v3_0); its subscriptions then travel as 01/00 data
+ * (inside MESSAGE boxes under CURVE). After a CURVE handshake every frame and command (PING, PONG,
+ * SUBSCRIBE, CANCEL) travels as a MESSAGE box, as libzmq 4.3 sends them: outgoing commands are
+ * boxed when queued, incoming frames are opened before commands are dispatched. NULL and PLAIN
+ * skip all of it on one cached flag.
+ *
+ * <p>ZAP (RFC 27): when the mechanism needs the handler, {@link #takeZapRequest()} yields the
+ * request and the handshake waits for {@link #zapReply}. The peer's properties then also hold
+ * {@code User-Id} and the reply's metadata (ZAP's win over the peer's own), and {@code Peer-Address}
+ * when {@link ZmtpOptions#peerAddress()} is known, as libzmq's message metadata.
+ *
  * <h2>Commands after the handshake</h2>
  * As libzmq 4.3.4: PING is answered with PONG echoing up to 16 bytes of context; PONG counts only
  * as traffic; SUBSCRIBE/CANCEL go to the sink as legacy {@code 01}/{@code 00}+topic frames flagged
@@ -64,6 +85,8 @@ public final class ZmtpConnection {
   private static final byte[] PING = {4, 'P', 'I', 'N', 'G'};
   private static final byte[] PONG = {4, 'P', 'O', 'N', 'G'};
   private static final int MAX_PING_CONTEXT = 16;
+  /** The property libzmq's engine adds for the peer's address ({@code ZMQ_MSG_PROPERTY_PEER_ADDRESS}). */
+  public static final String PEER_ADDRESS = "Peer-Address";
 
   private final ZmtpOptions options;
   private final Mechanism mechanism;
@@ -162,7 +185,7 @@ public final class ZmtpConnection {
 
   private void encode(Frame f, ByteBuffer out) {
     if (wrapsFrames) {
-      f = mechanism.encode(f);
+      f = mechanism.encode(commandForm(f));
     }
     int flags = f.flags();
     byte[] a = f.array();
@@ -203,6 +226,27 @@ public final class ZmtpConnection {
     }
   }
 
+  /**
+   * A frame as the mechanism boxes it: a subscription becomes the SUBSCRIBE/CANCEL command for a
+   * ZMTP 3.1 peer and stays {@code 01}/{@code 00}+topic data for a 3.0 peer (libzmq's
+   * downgrade_sub); other frames pass as they are.
+   */
+  private Frame commandForm(Frame f) {
+    int flags = f.flags();
+    if ((flags & (Frame.SUBSCRIBE | Frame.CANCEL)) == 0) {
+      return f;
+    }
+    if (peerMinor < 1) {
+      return f.withFlags(flags & Frame.MORE);
+    }
+    byte[] name = (flags & Frame.SUBSCRIBE) != 0 ? SUBSCRIBE : CANCEL;
+    int skip = f.size() > 0 ? 1 : 0;
+    byte[] b = new byte[name.length + f.size() - skip];
+    System.arraycopy(name, 0, b, 0, name.length);
+    System.arraycopy(f.array(), f.offset() + skip, b, name.length, f.size() - skip);
+    return Frame.wrap(b, Frame.COMMAND);
+  }
+
   /** True if protocol output (greeting, handshake commands, PONG, PING, ERROR) or a partly written frame waits. */
   public boolean hasPendingOutput() {
     return !protocolOut.isEmpty() || partArray != null;
@@ -232,6 +276,10 @@ public final class ZmtpConnection {
   }
 
   private void queueCommand(byte[] body) {
+    if (wrapsFrames && phase == Phase.TRAFFIC) {
+      queueWire(mechanism.encode(Frame.wrap(body, Frame.COMMAND)));
+      return;
+    }
     boolean big = body.length > 255;
     int header = big ? 9 : 2;
     byte[] cmd = new byte[header + body.length];
@@ -246,6 +294,24 @@ public final class ZmtpConnection {
     protocolOut.add(cmd);
   }
 
+  /** Queues an already mechanism-encoded frame (a MESSAGE box) as protocol output. */
+  private void queueWire(Frame f) {
+    int len = f.size();
+    boolean big = len > 255;
+    int header = big ? 9 : 2;
+    byte[] w = new byte[header + len];
+    int wire = f.flags() & (Frame.MORE | Frame.COMMAND);
+    if (big) {
+      w[0] = (byte) (wire | FrameDecoder.WIRE_LONG);
+      putLong(w, 1, len);
+    } else {
+      w[0] = (byte) wire;
+      w[1] = (byte) len;
+    }
+    System.arraycopy(f.array(), f.offset(), w, header, len);
+    protocolOut.add(w);
+  }
+
   private static void putLong(byte[] b, int off, long v) {
     for (int i = 0; i < 8; i++) {
       b[off + i] = (byte) (v >>> (56 - 8 * i));
@@ -254,7 +320,11 @@ public final class ZmtpConnection {
 
   // ---------------------------------------------------------------- input
 
-  /** Consumes bytes from {@code in}; after the handshake, data frames go to {@code sink}. */
+  /**
+   * Consumes bytes from {@code in}; after the handshake, data frames go to {@code sink}. Under CURVE
+   * the MESSAGE boxes are opened in place, in {@code in}'s backing array: the caller must not read
+   * consumed bytes again (the engine reads each into a buffer it owns).
+   */
   public Status consume(ByteBuffer in, FrameSink sink) {
     retainsInput = false;
     if (phase == Phase.FAILED) {
@@ -345,6 +415,10 @@ public final class ZmtpConnection {
           + new String(greeting, 12, 20, StandardCharsets.US_ASCII).replace("\0", "") + ", we use " + mechanism.name());
       return;
     }
+    if (mechanism.asServer() && (greeting[32] & 1) != 0) {
+      fail(ProtocolError.ZMTP_MECHANISM_MISMATCH, "both sides claim the " + mechanism.name() + " server role");
+      return;
+    }
     phase = Phase.HANDSHAKE;
     pumpMechanism();
   }
@@ -353,7 +427,7 @@ public final class ZmtpConnection {
     byte[] rest = new byte[GREETING_SIZE - SIGNATURE_SIZE - 1];
     rest[0] = 1; // minor version
     System.arraycopy(mechanismField(), 0, rest, 1, 20);
-    rest[21] = (byte) (options.asServer() ? 1 : 0);
+    rest[21] = (byte) (mechanism.asServer() ? 1 : 0);
     return rest;
   }
 
@@ -385,10 +459,22 @@ public final class ZmtpConnection {
         fail(mechanism.error(), mechanism.errorDetail());
       }
       case READY -> {
-        var props = mechanism.peerProperties();
-        byte[] type = props.get(ZmtpMetadata.SOCKET_TYPE);
+        var zmtp = mechanism.peerProperties();
+        byte[] type = zmtp.get(ZmtpMetadata.SOCKET_TYPE);
         SocketType peerType = type == null ? null : SocketType.fromWire(type, 0, type.length);
-        peer = new PeerInfo(peerType, peerMinor, ZmtpMetadata.peerRoutingId(props), props);
+        Map<String, byte[]> zap = mechanism.zapProperties();
+        Map<String, byte[]> props = zmtp;
+        if (!zap.isEmpty() || !options.peerAddress().isEmpty()) {
+          // libzmq's order of precedence: Peer-Address, then ZAP's properties, then the peer's
+          Map<String, byte[]> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+          all.putAll(zmtp);
+          all.putAll(zap);
+          if (!options.peerAddress().isEmpty()) {
+            all.put(PEER_ADDRESS, options.peerAddress().getBytes(StandardCharsets.UTF_8));
+          }
+          props = java.util.Collections.unmodifiableMap(all);
+        }
+        peer = new PeerInfo(peerType, peerMinor, ZmtpMetadata.peerRoutingId(zmtp), props);
         phase = Phase.TRAFFIC;
       }
       case HANDSHAKING -> { }
@@ -406,11 +492,11 @@ public final class ZmtpConnection {
       pumpMechanism();
       return phase != Phase.FAILED;
     }
-    if (f.isCommand()) {
-      return handleCommand(f, sink);
-    }
     if (wrapsFrames && (f = unwrap(f)) == null) {
       return false;
+    }
+    if (f.isCommand()) {
+      return handleCommand(f, sink);
     }
     if (!sink.offer(f)) {
       refused = f;
@@ -456,16 +542,6 @@ public final class ZmtpConnection {
     if (startsWith(a, off, len, CANCEL)) {
       return deliverSubscription(f, sink, CANCEL.length, (byte) 0, Frame.CANCEL);
     }
-    if (wrapsFrames) {
-      Frame d = unwrap(f);
-      if (d == null) {
-        return false;
-      }
-      if (d != f && !sink.offer(d)) {
-        refused = d;
-        return false;
-      }
-    }
     return true; // PONG and unknown commands: traffic only, as libzmq
   }
 
@@ -502,8 +578,8 @@ public final class ZmtpConnection {
    * is returned once. The engine sends it to the handler at {@code inproc://zeromq.zap.01} and
    * hands the reply to {@link #zapReply}; until then the handshake does not progress.
    */
-  public java.util.List<byte[]> takeZapRequest() {
-    return null; // contract stub: sec-engine implements this
+  public List<byte[]> takeZapRequest() {
+    return phase == Phase.FAILED ? null : mechanism.takeZapRequest();
   }
 
   /**
@@ -511,8 +587,12 @@ public final class ZmtpConnection {
    * connection with libzmq's ZAP_* {@link ProtocolError}; a status other than 200 fails it with
    * {@link #zapFailureStatus()} set. Call {@link #produce} afterwards: the handshake goes on.
    */
-  public void zapReply(java.util.List<byte[]> frames) {
-    throw new UnsupportedOperationException("contract stub: sec-engine implements this");
+  public void zapReply(List<byte[]> frames) {
+    if (phase != Phase.HANDSHAKE) {
+      return; // the connection failed meanwhile: a late reply changes nothing
+    }
+    mechanism.zapReply(frames);
+    pumpMechanism();
   }
 
   /**
@@ -520,7 +600,22 @@ public final class ZmtpConnection {
    * HANDSHAKE_FAILED_AUTH; 0 otherwise.
    */
   public int zapFailureStatus() {
-    return 0; // contract stub: sec-engine implements this
+    return mechanism.zapFailureStatus();
+  }
+
+  /**
+   * Non-zero when the handshake failed in a way libzmq reports as HANDSHAKE_FAILED_NO_DETAIL with
+   * this errno instead of a protocol code: EFAULT (14) when ZAP is required (a PLAIN server, or
+   * ZAP_ENFORCE_DOMAIN) and {@link ZmtpOptions#zapHandlerPresent()} says no handler is bound.
+   * {@link #error()} is then ZAP_UNSPECIFIED, not to be reported as a protocol error.
+   */
+  public int failureErrno() {
+    return mechanism.failureErrno();
+  }
+
+  /** Whether the handshake waits for a ZAP reply (a request was made and no reply came yet). */
+  public boolean awaitingZap() {
+    return phase == Phase.HANDSHAKE && mechanism instanceof MechanismBase m && m.zap.waiting();
   }
 
   // ---------------------------------------------------------------- state
@@ -540,7 +635,8 @@ public final class ZmtpConnection {
 
   /**
    * The peer as the handshake described it; null before the handshake completes. Its properties
-   * also hold {@code User-Id} (from ZAP, or "" without ZAP) and ZAP's metadata, as libzmq's
+   * also hold {@code User-Id} and ZAP's metadata when ZAP was used (libzmq has no User-Id
+   * otherwise: {@code zmq_msg_gets} fails), and {@code Peer-Address} when known, as libzmq's
    * {@code zmq_msg_gets} sees them.
    */
   public PeerInfo peer() {

@@ -14,14 +14,14 @@ import io.pekkozmq.engine.security.SecurityOptions;
  *
  * @param socketType sent as {@code Socket-Type}; the peer's type is checked against it
  * @param routingId sent as {@code Identity} by REQ, DEALER and ROUTER (as libzmq does); null = empty
- * @param asServer the greeting's as-server bit (the mechanism's server role)
  * @param mechanism creates the security mechanism; {@link NullMechanism#FACTORY} by default
  * @param maxMsgSize largest frame accepted from the peer in bytes, -1 = unlimited
  * @param metadata application properties ({@code X-*}) added to READY, in insertion order
  * @param copyThreshold received frames up to this size are copied out of the read buffer rather
  *     than sliced, so a read buffer holding only small frames can be reused
  * @param security NULL, PLAIN or CURVE settings; {@link SecurityOptions#NULL} by default. Setting it
- *     through the builder also sets {@link #mechanism} and {@link #asServer}
+ *     through the builder also sets {@link #mechanism}; the greeting's as-server bit is the
+ *     mechanism's ({@link Mechanism#asServer()}: 1 only for a PLAIN or CURVE server)
  * @param peerAddress the peer's address as the ZAP request's {@code address} frame and the
  *     {@code Peer-Address} property carry it (IP text for tcp, "" for ipc), "" if unknown
  * @param zapHandlerPresent asked when a mechanism needs ZAP: is a handler bound at
@@ -30,7 +30,6 @@ import io.pekkozmq.engine.security.SecurityOptions;
 public record ZmtpOptions(
     SocketType socketType,
     byte[] routingId,
-    boolean asServer,
     Mechanism.Factory mechanism,
     long maxMsgSize,
     Map<String, byte[]> metadata,
@@ -88,7 +87,6 @@ public record ZmtpOptions(
   public static final class Builder {
     private final SocketType socketType;
     private byte[] routingId;
-    private boolean asServer;
     private Mechanism.Factory mechanism = NullMechanism.FACTORY;
     private long maxMsgSize = -1;
     private final Map<String, byte[]> metadata = new LinkedHashMap<>();
@@ -103,11 +101,6 @@ public record ZmtpOptions(
 
     public Builder routingId(byte[] id) {
       this.routingId = id;
-      return this;
-    }
-
-    public Builder asServer(boolean asServer) {
-      this.asServer = asServer;
       return this;
     }
 
@@ -135,11 +128,15 @@ public record ZmtpOptions(
       return this;
     }
 
-    /** Sets the security settings, the mechanism they create and the greeting's as-server bit. */
+    /**
+     * Sets the security settings and the mechanism they create.
+     *
+     * @throws IllegalArgumentException if they lack a key the mechanism needs (see
+     *     {@link SecurityOptions#mechanismFactory()})
+     */
     public Builder security(SecurityOptions security) {
       this.security = Objects.requireNonNull(security, "security");
-      this.mechanism = security.kind() == SecurityOptions.Kind.NULL ? NullMechanism.FACTORY : security.mechanismFactory();
-      this.asServer = security.asServer();
+      this.mechanism = security.mechanismFactory();
       return this;
     }
 
@@ -154,7 +151,7 @@ public record ZmtpOptions(
     }
 
     public ZmtpOptions build() {
-      return new ZmtpOptions(socketType, routingId, asServer, mechanism, maxMsgSize, metadata, copyThreshold,
+      return new ZmtpOptions(socketType, routingId, mechanism, maxMsgSize, metadata, copyThreshold,
           security, peerAddress, zapHandlerPresent);
     }
   }

@@ -322,7 +322,7 @@ class ZmtpConnectionTest {
   @Test
   void twoConnectionsHandshakeAndExchangeMultipartBothWays() {
     ZmtpConnection client = new ZmtpConnection(ZmtpOptions.builder(SocketType.DEALER).routingId("cli".getBytes()).build());
-    ZmtpConnection server = new ZmtpConnection(ZmtpOptions.builder(SocketType.ROUTER).asServer(true).build());
+    ZmtpConnection server = new ZmtpConnection(ZmtpOptions.builder(SocketType.ROUTER).build());
     Wire.Collect toServer = new Wire.Collect();
     Wire.Collect toClient = new Wire.Collect();
     FrameSource fromClient = Wire.sourceOf(Frame.of("hello").withMore(true), Frame.of("world"));

@@ -170,7 +170,7 @@ class ZmtpLibzmqInteropTest {
       server.bind(new InetSocketAddress("127.0.0.1", 0));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       try (PyPeer py = PyZmq.start(CONNECT_SEND_RECV, "PAIR", Integer.toString(port))) {
-        Driver d = new Driver(server.accept(), ZmtpOptions.builder(SocketType.PAIR).asServer(true).build());
+        Driver d = new Driver(server.accept(), ZmtpOptions.builder(SocketType.PAIR).build());
         d.runUntil(() -> d.inbound.size() == 3);
         assertEquals(List.of("hello", "", "world"), d.texts());
         d.send(Frame.of("back"), Frame.of("at you"));

@@ -8,6 +8,7 @@ import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
+import io.pekkozmq.engine.security.SecurityOptions;
 import io.pekkozmq.engine.zmtp.FrameSink;
 import io.pekkozmq.engine.zmtp.FrameSource;
 import io.pekkozmq.engine.zmtp.PeerInfo;
@@ -53,7 +54,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  */
 public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> implements IoHandler, FrameSink, FrameSource {
   public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow,
-      Heartbeat, HalfClosed {}
+      Heartbeat, HalfClosed, ZapReplyReady {}
 
   /** The session hands over the pipe end to read outbound and write inbound messages. */
   public record Attach(Pipe.End pipe) implements Command {}
@@ -68,6 +69,9 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
   public record Close(boolean drain) implements Command {}
 
   private enum HandshakeTimeout implements Command { INSTANCE }
+
+  /** The ZAP handler has written to this connection's ZAP pipe. */
+  enum ZapReplyReady implements Command { INSTANCE }
 
   /** Readiness handling ended the connection; stop from inside the actor. */
   private enum StopNow implements Command { INSTANCE }
@@ -127,6 +131,13 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
   private final long connectionId;
   private final SocketOptions options;
 
+  // ZAP (RFC 27), as libzmq's session_base_t::zap_connect and zap_client_t: a pipe of this
+  // connection's own to the handler at inproc://zeromq.zap.01, made when the mechanism first asks
+  // whether a handler is there; the request goes into it and the reply comes back on this thread,
+  // woken by the pipe (ZapReplyReady), so the handshake never blocks the I/O thread.
+  private Pipe.End zapPipe;
+  private java.util.List<byte[]> zapReplyFrames;
+
   private ByteBuffer readBuf = ByteBuffer.allocate(READ_SIZE);
   private final ByteBuffer writeBuf = ByteBuffer.allocateDirect(WRITE_SIZE);
   private Pipe.End pipe;
@@ -154,7 +165,7 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
   private int ttlPingMark;
 
   private ZmtpEngine(ActorContext<Command> ctx, TimerScheduler<Command> timers, EngineChannel channel,
-      SocketType type, SocketOptions options, boolean asServer, Owner owner, EventSink events,
+      SocketType type, SocketOptions options, String peerAddress, Owner owner, EventSink events,
       String local, String remote, long connectionId) {
     super(ctx);
     this.ctx = ctx;
@@ -167,7 +178,7 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
     this.remote = remote;
     this.connectionId = connectionId;
     this.options = options;
-    this.conn = new ZmtpConnection(zmtpOptions(type, options, asServer));
+    this.conn = new ZmtpConnection(zmtpOptions(type, options, peerAddress, this::zapConnect));
     try {
       this.channel.register(SelectionKey.OP_READ, this);
     } catch (IOException e) {
@@ -182,23 +193,31 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
   }
 
   public static Behavior<Command> create(IoThread io, SocketChannel channel, SocketType type, SocketOptions options,
-      boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
+      Owner owner, EventSink events, String local, String remote, long connectionId) {
+    String peerAddress = PeerAddress.of(channel);
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new ZmtpEngine(ctx, timers, new NioEngineChannel(io, channel),
-        type, options, asServer, owner, events, local, remote, connectionId)));
+        type, options, peerAddress, owner, events, local, remote, connectionId)));
   }
 
   /** An engine over any {@link EngineChannel} (the tests' in-memory one); the session uses the one above. */
-  static Behavior<Command> create(EngineChannel channel, SocketType type, SocketOptions options,
-      boolean asServer, Owner owner, EventSink events, String local, String remote, long connectionId) {
+  static Behavior<Command> create(EngineChannel channel, SocketType type, SocketOptions options, String peerAddress,
+      Owner owner, EventSink events, String local, String remote, long connectionId) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new ZmtpEngine(ctx, timers, channel, type, options, asServer, owner, events, local, remote, connectionId)));
+        new ZmtpEngine(ctx, timers, channel, type, options, peerAddress, owner, events, local, remote, connectionId)));
   }
 
-  static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, boolean asServer) {
+  /**
+   * The codec's options from this connection's copy of the socket's: the security options choose
+   * the mechanism and the greeting's as-server bit (1 only for a PLAIN or CURVE server; a binding
+   * NULL socket sends 0, as libzmq's).
+   */
+  static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, String peerAddress, java.util.function.BooleanSupplier zap) {
     return ZmtpOptions.builder(type)
         .routingId(o.routingId)
-        .asServer(asServer)
         .maxMsgSize(o.maxMsgSize)
+        .security(o.security())
+        .peerAddress(peerAddress)
+        .zapHandlerPresent(zap)
         .build();
   }
 
@@ -213,6 +232,7 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
         .onMessageEquals(StopNow.INSTANCE, Behaviors::stopped)
         .onMessage(Heartbeat.class, this::onHeartbeat)
         .onMessage(HalfClosed.class, this::onHalfClosed)
+        .onMessageEquals(ZapReplyReady.INSTANCE, this::onZapReplyReady)
         .onSignal(PostStop.class, s -> {
           channel.release();
           return this;
@@ -445,16 +465,95 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
         channel.setInterest(SelectionKey.OP_READ, false);
       }
       case ERROR -> {
-        ProtocolError err = conn.error();
-        if (!handshakeDone && reportedAsHandshakeFailure(err, conn.errorFromPeer())) {
-          events.emit(EventType.HANDSHAKE_FAILED_PROTOCOL, err.code(), local, remote);
-        }
-        writeOut(); // try to get an ERROR command out before closing
-        fail(Outcome.PROTOCOL_ERROR, err + (conn.errorDetail() == null ? "" : ": " + conn.errorDetail()));
+        failOnProtocolError();
         return;
       }
     }
+    if (!handshakeDone) sendZapRequest();
     if (conn.hasPendingOutput()) writeOut();
+  }
+
+  /**
+   * The codec failed the connection: the monitor hears why as libzmq's does (the ZAP status as
+   * HANDSHAKE_FAILED_AUTH, whether our handler refused the peer or the peer's ERROR carries one;
+   * else the protocol error's code where libzmq reports it), then DISCONNECTED.
+   */
+  private void failOnProtocolError() {
+    ProtocolError err = conn.error();
+    int auth = conn.zapFailureStatus();
+    if (auth == 0 && conn.errorFromPeer()) auth = statusOfPeerError(conn.errorDetail());
+    if (auth != 0) {
+      events.emit(EventType.HANDSHAKE_FAILED_AUTH, auth, local, remote);
+    } else if (err != null && reportedAsProtocolError(err, conn.errorFromPeer(), handshakeDone,
+        options.mechanism != SecurityOptions.Kind.NULL)) {
+      events.emit(EventType.HANDSHAKE_FAILED_PROTOCOL, err.code(), local, remote);
+    }
+    writeOut(); // try to get an ERROR command out before closing
+    fail(Outcome.PROTOCOL_ERROR, err + (conn.errorDetail() == null ? "" : ": " + conn.errorDetail()));
+  }
+
+  // ---- ZAP -----------------------------------------------------------------------------------
+
+  /**
+   * Asked by the mechanism (on this thread, inside consume or produce) when it needs ZAP: connects
+   * this connection's pipe to the handler if one is bound now (libzmq's zap_connect).
+   */
+  private boolean zapConnect() {
+    if (zapPipe != null) return true;
+    if (options.inproc == null) return false;
+    Pipe.End end = options.inproc.zapConnect();
+    if (end == null) return false;
+    zapPipe = end;
+    end.setListener(new ZapWakeUp(self));
+    return true;
+  }
+
+  /** Hands the handshake's ZAP request, if it has one, to the handler, and looks for the reply. */
+  private void sendZapRequest() {
+    java.util.List<byte[]> request = conn.takeZapRequest();
+    if (request == null || stopped) return;
+    if (zapPipe == null && !zapConnect()) {
+      // the handler went away between the mechanism's question and now: as if it never answers
+      // (HANDSHAKE_IVL ends the wait), which is what a handler that closed without replying does
+      return;
+    }
+    for (int i = 0; i < request.size(); i++) {
+      zapPipe.write(Frame.wrap(request.get(i), i < request.size() - 1 ? Frame.MORE : 0));
+    }
+    zapPipe.flush();
+    readZapReply();
+  }
+
+  private Behavior<Command> onZapReplyReady() {
+    readZapReply();
+    return stoppedOrSame();
+  }
+
+  /** Takes the handler's reply once it is whole, gives it to the codec and lets the handshake go on. */
+  private void readZapReply() {
+    if (zapPipe == null || stopped) return;
+    Frame f;
+    while ((f = zapPipe.read()) != null) {
+      if (zapReplyFrames == null) zapReplyFrames = new java.util.ArrayList<>(7);
+      zapReplyFrames.add(f.toByteArray());
+      if (!f.hasMore()) {
+        java.util.List<byte[]> reply = zapReplyFrames;
+        zapReplyFrames = null;
+        closeZap(); // one request per connection; a second reply is nobody's
+        conn.zapReply(reply);
+        consumeBuffered(); // input held while waiting, and the verdict (an ERROR fails here)
+        if (!stopped) writeOut();
+        if (stopped) self.tell(StopNow.INSTANCE);
+        return;
+      }
+    }
+  }
+
+  private void closeZap() {
+    if (zapPipe == null) return;
+    zapPipe.setListener(null);
+    zapPipe.closeWrite(); // the handler's socket reaps its end
+    zapPipe = null;
   }
 
   private void resumeInput() {
@@ -563,6 +662,35 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
     };
   }
 
+  /**
+   * As {@link #reportedAsHandshakeFailure} for NULL; PLAIN and CURVE (libzmq's plain_*, curve_*
+   * and zap_client) report every error they detect themselves, and CURVE's MESSAGE errors
+   * (INVALID_SEQUENCE, CRYPTOGRAPHIC, MALFORMED_COMMAND_MESSAGE) even after the handshake. A
+   * malformed ZAP reply is reported whatever the mechanism. The peer's ERROR command never is.
+   */
+  static boolean reportedAsProtocolError(ProtocolError err, boolean fromPeer, boolean afterHandshake, boolean secured) {
+    if (fromPeer) return false;
+    if (err.code() >= ProtocolError.ZAP_UNSPECIFIED.code() && err.code() < ProtocolError.WS_UNSPECIFIED.code()) return true;
+    if (afterHandshake) {
+      return secured && (err == ProtocolError.ZMTP_INVALID_SEQUENCE || err == ProtocolError.ZMTP_CRYPTOGRAPHIC
+          || err == ProtocolError.ZMTP_MALFORMED_COMMAND_MESSAGE);
+    }
+    return secured || reportedAsHandshakeFailure(err, false);
+  }
+
+  /**
+   * libzmq's mechanism_base_t::handle_error_reason: a peer's ERROR whose reason is exactly a ZAP
+   * status code (300, 400 or 500) is an authentication failure.
+   */
+  static int statusOfPeerError(String detail) {
+    if (detail == null || detail.length() < 3) return 0;
+    int colon = detail.lastIndexOf(": ");
+    String reason = colon < 0 ? detail : detail.substring(colon + 2);
+    if (reason.length() != 3 || reason.charAt(1) != '0' || reason.charAt(2) != '0') return 0;
+    char c = reason.charAt(0);
+    return c >= '3' && c <= '5' ? (c - '0') * 100 : 0;
+  }
+
   private static int errnoOf(IOException e) {
     String m = String.valueOf(e.getMessage());
     return m.contains("Broken pipe") ? EPIPE : ECONNRESET;
@@ -573,6 +701,7 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
     reportHandshake();
     stopped = true;
     if (pipe != null) pipe.setListener(null); // nothing wakes a stopped engine
+    closeZap();
     channel.release();
     owner.engineStopped(self, outcome, reason);
   }

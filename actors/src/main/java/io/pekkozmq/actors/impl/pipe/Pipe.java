@@ -47,6 +47,15 @@ public final class Pipe {
 
   private static final Frame[] NO_FRAMES = new Frame[0];
 
+  /**
+   * Where a reader's ends note which of them it read last (one plain store per frame read), so
+   * the socket can give a received message its connection's properties without the patterns
+   * knowing. Used under the reader's lock only.
+   */
+  public static final class ReadMark {
+    public End last;
+  }
+
   /** Activations sent process-wide: the hot path's only actor messages (for the benchmarks). */
   private static final java.util.concurrent.atomic.LongAdder ACTIVATIONS = new java.util.concurrent.atomic.LongAdder();
 
@@ -155,6 +164,8 @@ public final class Pipe {
     private volatile Runnable terminator;
     /** Set by the peer's {@link #hiccup}; read and cleared by this end's owner. */
     private volatile boolean hiccuped;
+    /** Told of every frame this end reads; null if nobody asks. */
+    private ReadMark readMark;
 
     private End(String side, Direction in, Direction out) {
       this.side = side;
@@ -164,6 +175,11 @@ public final class Pipe {
 
     public End peer() {
       return peer;
+    }
+
+    /** Notes in {@code mark} each read from this end (the reader's thread only). */
+    public void setReadMark(ReadMark mark) {
+      this.readMark = mark;
     }
 
     /** Sets who is told about activation; null mutes the end. */
@@ -198,6 +214,8 @@ public final class Pipe {
     @Override
     public Frame read() {
       if (!messageAvailable() && !checkRead()) return null; // checkRead marked us asleep
+      ReadMark mark = readMark;
+      if (mark != null) mark.last = this;
       if (in.conflates()) return readConflated();
       // published frames were offered before the publishing store, so they are visible now
       Frame f = in.queue.poll();

@@ -171,7 +171,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
       EventSink events, SocketChannel channel, String localUri, String remoteUri, long connectionId) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
       Session s = new Session(ctx, timers, io, type, options, socket, events, null, null);
-      s.startEngine(channel, localUri, remoteUri, connectionId, true);
+      s.startEngine(channel, localUri, remoteUri, connectionId);
       return s;
     }));
   }
@@ -205,12 +205,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
         io.dispatcher());
   }
 
-  private void startEngine(SocketChannel ch, String local, String remote, long connectionId, boolean asServer) {
+  private void startEngine(SocketChannel ch, String local, String remote, long connectionId) {
     localUri = local;
     remoteUri = remote;
     Behavior<ZmtpEngine.Command> behavior = type.raw()
         ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
-        : ZmtpEngine.create(io, ch, type, options, asServer, engineOwner, events, local, remote, connectionId);
+        : ZmtpEngine.create(io, ch, type, options, engineOwner, events, local, remote, connectionId);
     engine = ctx.spawnAnonymous(behavior, io.dispatcher());
     engineDrained = false;
   }
@@ -223,7 +223,7 @@ public final class Session extends AbstractBehavior<Session.Command> {
       closeQuietly(c.channel());
       return stop();
     }
-    startEngine(c.channel(), c.localUri(), c.remoteUri(), c.connectionId(), false);
+    startEngine(c.channel(), c.localUri(), c.remoteUri(), c.connectionId());
     return this;
   }
 

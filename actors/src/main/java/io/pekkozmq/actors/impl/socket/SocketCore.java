@@ -11,6 +11,7 @@ import io.pekkozmq.engine.pattern.Pattern;
 import io.pekkozmq.engine.pattern.PatternOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -29,6 +30,8 @@ public final class SocketCore {
   }
 
   private final ReentrantLock lock = new ReentrantLock();
+  /** Which pipe the pattern read last, so a received message gets its connection's properties. */
+  private final Pipe.ReadMark readMark = new Pipe.ReadMark();
   private final Condition changed = lock.newCondition();
   private final SocketType type;
   private final Pattern pattern;
@@ -112,6 +115,7 @@ public final class SocketCore {
       if (closed) return false;
       pipes.add(end);
       end.setListener(listener);
+      end.setReadMark(readMark);
       patternOptions.connectRoutingId = connectRoutingId;
       pattern.attach(end, false, locallyInitiated);
       patternOptions.connectRoutingId = null;
@@ -437,6 +441,7 @@ public final class SocketCore {
   }
 
   private Msg recvLocked(boolean efsmMeansNone) {
+    readMark.last = null; // a message the pattern makes up (ROUTER_NOTIFY) comes from no connection
     Frame f = pattern.recv();
     if (f == null) {
       Errno err = pattern.lastError();
@@ -447,7 +452,7 @@ public final class SocketCore {
     }
     Msg m;
     if (!f.hasMore()) {
-      m = Msg.ofTrusted(new Frame[] {f});
+      m = Msg.ofTrusted(new Frame[] {f}, properties());
     } else {
       List<Frame> frames = new ArrayList<>(4);
       frames.add(f);
@@ -456,10 +461,16 @@ public final class SocketCore {
         if (f == null) break; // cannot happen: pipes publish whole messages
         frames.add(f);
       }
-      m = Msg.ofTrusted(frames.toArray(new Frame[0]));
+      m = Msg.ofTrusted(frames.toArray(new Frame[0]), properties());
     }
     if (!draining.isEmpty()) reapDrained();
     return m;
+  }
+
+  /** The properties of the connection the message just assembled came over (zmq_msg_gets). */
+  private Map<String, byte[]> properties() {
+    Pipe.End from = readMark.last;
+    return from == null ? Map.of() : from.metadata();
   }
 
   private void reapDrained() {

@@ -106,7 +106,7 @@ class EngineCloseTest {
 
   @Test
   void closeWithDrainMidHandshakeKeepsGoingAndDeliversWhatTheConnectSidePipeHolds() {
-    Conn c = rig.zmtp(SocketType.PUSH, rig.options(), false);
+    Conn c = rig.zmtp(SocketType.PUSH, rig.options());
     c.channel.peerSends(bytes().greeting().build());
     c.tell(new ZmtpEngine.Close(true));
     assertEquals(List.of(), c.rec.log());

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
   static final String LOCAL = "tcp://127.0.0.1:5555";
   static final String REMOTE = "tcp://127.0.0.1:40000";
+  static final String PEER_ADDRESS = "127.0.0.1";
   static final long CONNECTION_ID = 7;
 
   // set once, in beforeAll, by the test thread
@@ -63,10 +64,13 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
     return SocketOptions.fromConfig(kit.system().settings().config().getConfig("pekko-zmq.socket"));
   }
 
-  /** A ZMTP engine of a {@code type} socket, bind side ({@code asServer}) or connect side. */
-  Conn zmtp(SocketType type, SocketOptions options, boolean asServer) {
+  /**
+   * A ZMTP engine of a {@code type} socket; its security options (NULL by default) decide the
+   * greeting's as-server bit, whichever side it is on.
+   */
+  Conn zmtp(SocketType type, SocketOptions options) {
     return spawn(options, (channel, rec) ->
-        ZmtpEngine.create(channel, type, options, asServer, rec, rec, LOCAL, REMOTE, CONNECTION_ID));
+        ZmtpEngine.create(channel, type, options, PEER_ADDRESS, rec, rec, LOCAL, REMOTE, CONNECTION_ID));
   }
 
   /**
@@ -74,7 +78,7 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
    * (ZMTP 3.1, NULL) and holds its pipe; what it wrote and logged so far is taken.
    */
   Conn handshaken(SocketType ours, SocketType peer, SocketOptions options) {
-    Conn c = zmtp(ours, options, false);
+    Conn c = zmtp(ours, options);
     c.channel.peerSends(ZmtpBytes.bytes().greeting().ready("Socket-Type", peer.wireName()).build());
     c.attach();
     assertEquals(List.of("handshakeSucceeded " + peer, "HANDSHAKE_SUCCEEDED 0"), c.rec.take());

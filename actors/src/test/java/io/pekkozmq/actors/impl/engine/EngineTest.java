@@ -38,14 +38,14 @@ class EngineTest {
       .ready("Socket-Type", "DEALER", "Identity", "bob")
       .build();
 
-  /** What a bind-side ROUTER without a routing id writes, in full. */
+  /** What a ROUTER without a routing id writes, in full: NULL greets with as-server 0 on either side (RFC 23). */
   private static final byte[] ROUTER_HANDSHAKE = bytes()
-      .greeting(0, true)
+      .greeting(0, false)
       .ready("Socket-Type", "ROUTER", "Identity", "")
       .build();
 
   private Conn router() {
-    return rig.zmtp(SocketType.ROUTER, rig.options(), true);
+    return rig.zmtp(SocketType.ROUTER, rig.options());
   }
 
   // ---- handshake ---------------------------------------------------------------------------
@@ -64,7 +64,7 @@ class EngineTest {
       byte[] out = c.channel.takeWritten();
       switch (i + 1) {
         case 10 -> assertEquals("03", hexOf(out));
-        case 11 -> assertEquals(hexOf(bytes().greetingRest(true).build()), hexOf(out));
+        case 11 -> assertEquals(hexOf(bytes().greetingRest(false).build()), hexOf(out));
         case 64 -> assertEquals(hexOf(bytes().ready("Socket-Type", "ROUTER", "Identity", "").build()), hexOf(out));
         default -> assertEquals("", hexOf(out), "after the peer's byte " + (i + 1));
       }
@@ -145,7 +145,7 @@ class EngineTest {
   void handshakeIvlExpiryFailsTheHandshakeWithEagain() {
     SocketOptions o = rig.options();
     o.handshakeIvl = 1000;
-    Conn c = rig.zmtp(SocketType.ROUTER, o, true);
+    Conn c = rig.zmtp(SocketType.ROUTER, o);
     c.channel.peerSends(Arrays.copyOfRange(PEER_HANDSHAKE, 0, 20)); // a peer that stalls mid-greeting
     rig.timePasses(Duration.ofMillis(999));
     assertEquals(List.of(), c.rec.log());
@@ -160,7 +160,7 @@ class EngineTest {
   void aHandshakeDoneInTimeOutlivesHandshakeIvl() {
     SocketOptions o = rig.options();
     o.handshakeIvl = 1000;
-    Conn c = rig.zmtp(SocketType.ROUTER, o, true);
+    Conn c = rig.zmtp(SocketType.ROUTER, o);
     rig.timePasses(Duration.ofMillis(500));
     c.channel.peerSends(PEER_HANDSHAKE);
     c.attach();
@@ -173,7 +173,7 @@ class EngineTest {
 
   @Test
   void aPeerOfAnIncompatibleSocketTypeGetsAnErrorCommandAndIsDisconnected() {
-    Conn c = rig.zmtp(SocketType.PUSH, rig.options(), false);
+    Conn c = rig.zmtp(SocketType.PUSH, rig.options());
     c.channel.takeWritten();
     c.channel.peerSends(bytes().greeting().ready("Socket-Type", "PUSH").build());
     // our greeting's rest and READY, then an ERROR command (RFC 37) before the close
