@@ -43,15 +43,14 @@ public final class Pzmq implements Runnable {
 
   /**
    * Ends the process from any thread (a monitor event's actor, say) with {@code message} on stderr.
-   * The exit runs on a thread of its own, so the caller returns and the actor system can stop.
+   * It halts rather than exits: the main thread may be blocked inside the socket, and nothing is
+   * left to flush once stdout and stderr are.
    */
   static void abort(String message, int code) {
     System.out.flush();
     System.err.println(message);
     System.err.flush();
-    Thread t = new Thread(() -> System.exit(code), "pzmq-abort");
-    t.setDaemon(false);
-    t.start();
+    Runtime.getRuntime().halt(code);
   }
 
   public static void main(String[] args) {
