@@ -19,6 +19,9 @@ final class Link {
   final List<Frame> fromA = new ArrayList<>();
   final List<Frame> fromB = new ArrayList<>();
   final List<List<byte[]>> zapRequests = new ArrayList<>();
+  /** Every byte each side sent, in order. */
+  final java.io.ByteArrayOutputStream wireAtoB = new java.io.ByteArrayOutputStream();
+  final java.io.ByteArrayOutputStream wireBtoA = new java.io.ByteArrayOutputStream();
   UnaryOperator<List<byte[]>> zapHandler = req -> reply("200", "OK", "user", new byte[0]);
   private final Split split;
   private final Random random = new Random(13);
@@ -58,6 +61,7 @@ final class Link {
     if (bytes.length == 0) {
       return false;
     }
+    (toB ? wireAtoB : wireBtoA).write(bytes, 0, bytes.length);
     ZmtpConnection.Status st = feed(to, bytes, sink);
     if (toB) {
       lastB = st;
@@ -74,6 +78,18 @@ final class Link {
       zapRequests.add(req);
       c.zapReply(zapHandler.apply(req));
     }
+  }
+
+  /** The frames in a side's wire bytes after its 64-byte greeting. */
+  static List<Frame> framesAfterGreeting(byte[] wire) {
+    FrameDecoder d = new FrameDecoder(-1, 0);
+    ByteBuffer in = ByteBuffer.wrap(java.util.Arrays.copyOfRange(wire, 64, wire.length));
+    List<Frame> frames = new ArrayList<>();
+    Frame f;
+    while ((f = d.next(in)) != null) {
+      frames.add(Frame.slice(f.toByteArray(), 0, f.size(), f.flags()));
+    }
+    return frames;
   }
 
   ZmtpConnection.Status feed(ZmtpConnection to, byte[] bytes, Wire.Collect sink) {

@@ -474,7 +474,8 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
   }
 
   /**
-   * The codec failed the connection: the monitor hears why as libzmq's does (the ZAP status as
+   * The codec failed the connection: the monitor hears why as libzmq's does (EFAULT as
+   * HANDSHAKE_FAILED_NO_DETAIL when ZAP is required and no handler is bound; the ZAP status as
    * HANDSHAKE_FAILED_AUTH, whether our handler refused the peer or the peer's ERROR carries one;
    * else the protocol error's code where libzmq reports it), then DISCONNECTED.
    */
@@ -482,7 +483,10 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
     ProtocolError err = conn.error();
     int auth = conn.zapFailureStatus();
     if (auth == 0 && conn.errorFromPeer()) auth = statusOfPeerError(conn.errorDetail());
-    if (auth != 0) {
+    if (conn.failureErrno() != 0) {
+      // ZAP required and no handler bound: libzmq's event_handshake_failed_no_detail(EFAULT)
+      events.emit(EventType.HANDSHAKE_FAILED_NO_DETAIL, conn.failureErrno(), local, remote);
+    } else if (auth != 0) {
       events.emit(EventType.HANDSHAKE_FAILED_AUTH, auth, local, remote);
     } else if (err != null && reportedAsProtocolError(err, conn.errorFromPeer(), handshakeDone,
         options.mechanism != SecurityOptions.Kind.NULL)) {
