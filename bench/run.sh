@@ -6,9 +6,11 @@ set -u -o pipefail
 
 usage() {
     cat <<'EOF'
-usage: bench/run.sh [--quick] [--only libzmq,jeromq,pekko] [--help]
+usage: bench/run.sh [--quick] [--curve] [--only libzmq,jeromq,pekko] [--help]
 
   --quick        10x fewer messages / roundtrips than the defaults
+  --curve        the security matrix instead: throughput 16 B and 1 KiB and REQ/REP latency over
+                 tcp, each NULL and then CURVE (server key pair from libzmq's zmq_curve_keypair)
   --only LIST    comma-separated implementations to run (libzmq, jeromq, pekko); the others show "skipped"
 
 environment (defaults in brackets; --quick divides them by 10):
@@ -26,11 +28,13 @@ EOF
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH="$ROOT/bench"
 QUICK=0
+CURVE=0
 ONLY="libzmq,jeromq,pekko"
 
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
+        --curve) CURVE=1 ;;
         --only) shift; ONLY="${1:-}" ;;
         --only=*) ONLY="${1#--only=}" ;;
         -h|--help) usage; exit 0 ;;
@@ -103,6 +107,21 @@ prepare_libzmq() {
             fi
         fi
     done
+    if [ "$CURVE" = 1 ]; then
+        # the same sources with the security flags compiled in (bench/c/curve.h); bin/<tool> stays NULL-only
+        for t in curve_keygen curve_local_thr curve_remote_thr curve_local_lat curve_remote_lat; do
+            local bin="$BENCH/c/bin/$t" src="$BENCH/c/${t#curve_}.c" defs="-DPERF_CURVE"
+            [ "$t" = curve_keygen ] && src="$BENCH/c/curve_keygen.c"
+            if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] || [ "$BENCH/c/perf_util.h" -nt "$bin" ] \
+                || [ "$BENCH/c/curve.h" -nt "$bin" ]; then
+                log "building bench/c/bin/$t"
+                if ! cc -O2 -Wall $defs -o "$bin" "$src" -lzmq -lpthread >"$OUT/build-c-$t.log" 2>&1; then
+                    REASON[libzmq]="building $t failed (see $OUT/build-c-$t.log; is libzmq3-dev installed?)"
+                    return 1
+                fi
+            fi
+        done
+    fi
     return 0
 }
 
@@ -141,6 +160,8 @@ prepare_jeromq() {
     # Fallback: compile just the JeroMQ perf package against jeromq from the local Maven repository.
     local repo="${MAVEN_REPO:-$HOME/.m2/repository}"
     local jeromq_jar="$repo/org/zeromq/jeromq/0.6.0/jeromq-0.6.0.jar"
+    # JeroMQ's CURVE needs jnacl (its dependency) at run time
+    local jnacl_jar="$repo/eu/neilalexander/jnacl/1.0.0/jnacl-1.0.0.jar"
     if command -v javac >/dev/null && [ -f "$jeromq_jar" ]; then
         local classes="$BENCH/out/jeromq-classes"
         log "pzmq.jar unusable; compiling the JeroMQ perf tools with javac into bench/out/jeromq-classes"
@@ -148,7 +169,7 @@ prepare_jeromq() {
         if javac -d "$classes" -cp "$jeromq_jar" \
             "$ROOT"/samples/src/main/java/io/pekkozmq/samples/bench/jeromq/*.java \
             "$ROOT"/samples/src/main/java/io/pekkozmq/samples/bench/PerfReport.java >"$OUT/build-javac.log" 2>&1; then
-            JEROMQ_CP="$classes:$jeromq_jar"; return 0
+            JEROMQ_CP="$classes:$jeromq_jar:$jnacl_jar"; return 0
         fi
         REASON[jeromq]="javac fallback failed (see $OUT/build-javac.log)"; return 1
     fi
@@ -172,14 +193,45 @@ for impl in libzmq jeromq pekko; do
     fi
 done
 
-# Command that runs TOOL for IMPL, as an array in CMD.
+# ---------------------------------------------------------------------------------------- CURVE keys
+# One server key pair per run, from zmq_curve_keypair (bench/c/bin/curve_keygen) or else `pzmq keygen`;
+# each client makes its own pair. Z85 keys hold shell glob characters: they only ever travel in arrays.
+SECURE=0
+SERVER_FLAGS=()
+CLIENT_FLAGS=()
+if [ "$CURVE" = 1 ]; then
+    keygen_out=""
+    if [ "${ENABLED[libzmq]}" = 1 ]; then
+        keygen_out=$("$BENCH/c/bin/curve_keygen")
+    elif [ "${ENABLED[pekko]}" = 1 ]; then
+        keygen_out=$("$PZMQ" keygen)
+    fi
+    server_public=$(printf '%s\n' "$keygen_out" | sed -n '/== CURVE PUBLIC KEY ==/{n;p;}')
+    server_secret=$(printf '%s\n' "$keygen_out" | sed -n '/== CURVE SECRET KEY ==/{n;p;}')
+    if [ "${#server_public}" != 40 ] || [ "${#server_secret}" != 40 ]; then
+        echo "bench: no CURVE key pair (needs bench/c/bin/curve_keygen or ./pzmq keygen)" >&2; exit 1
+    fi
+    SERVER_FLAGS=(--curve-server --curve-secretkey "$server_secret" --curve-publickey "$server_public")
+    CLIENT_FLAGS=(--curve-serverkey "$server_public")
+fi
+
+# Command that runs TOOL for IMPL, as an array in CMD; with SECURE=1 a two-process tool gets the
+# CURVE flags (server flags on the binding local_* side, client flags on the connecting remote_* side).
 impl_cmd() {
     local impl=$1 tool=$2
+    local flags=()
+    if [ "$SECURE" = 1 ]; then
+        case "$tool" in
+            local_*) flags=("${SERVER_FLAGS[@]}") ;;
+            remote_*) flags=("${CLIENT_FLAGS[@]}") ;;
+        esac
+    fi
     case "$impl" in
-        libzmq) CMD=("$BENCH/c/bin/$tool") ;;
+        libzmq) if [ "$SECURE" = 1 ]; then CMD=("$BENCH/c/bin/curve_$tool"); else CMD=("$BENCH/c/bin/$tool"); fi ;;
         jeromq) CMD=(java "${JAVA_OPTS[@]}" -cp "$JEROMQ_CP" "$JEROMQ_MAIN" "$tool") ;;
         pekko) CMD=("$PZMQ" perf "$tool") ;;
     esac
+    CMD+=("${flags[@]}")
 }
 
 # ---------------------------------------------------------------------------------------- ports
@@ -256,12 +308,18 @@ field() { # field FILE REGEX: the first number on the first line matching REGEX
     grep -m1 -E "$2" "$1" 2>/dev/null | sed -E 's/^[^:]*: *([0-9.]+).*/\1/'
 }
 
-# Status of the last run as a cell, or empty if it succeeded.
+# Status of the last run (ID IMPL) as a cell, or empty if it succeeded.
 failure_cell() {
     local rc
     for rc in "$RC_LOCAL" "$RC_REMOTE"; do
         if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then echo "timeout"; return; fi
     done
+    # a tool that received a message of the wrong size says so (e.g. JeroMQ's CURVE at HWM, jeromq#1009)
+    if [ "$RC_LOCAL" != 0 ] || [ "$RC_REMOTE" != 0 ]; then
+        if cat "$OUT/$1.$2".*.out "$OUT/$1.$2".*.err 2>/dev/null | grep -q 'message of incorrect size'; then
+            echo "failed: wrong-size message received"; return
+        fi
+    fi
     if [ "$RC_LOCAL" != 0 ] || [ "$RC_REMOTE" != 0 ]; then echo "n/a"; return; fi
     echo ""
 }
@@ -298,7 +356,7 @@ measure() {
                 else
                     run_pair "$id" "$impl" local_thr "$ep $size $count" remote_thr "$ep $size $count"
                 fi
-                cell=$(failure_cell)
+                cell=$(failure_cell "$id" "$impl")
                 if [ -z "$cell" ]; then
                     f="$OUT/$id.$impl.local.out"
                     local msgs mbs
@@ -322,7 +380,7 @@ measure() {
                     run_pair "$id" "$impl" local_lat "$ep $size $count" remote_lat "$ep $size $count"
                     f="$OUT/$id.$impl.remote.out"
                 fi
-                cell=$(failure_cell)
+                cell=$(failure_cell "$id" "$impl")
                 if [ -z "$cell" ]; then
                     local us; us=$(field "$f" '^average latency:')
                     if [ -n "$us" ]; then cell="$us µs"; else cell="n/a"; fi
@@ -333,7 +391,7 @@ measure() {
                 p=$(free_port 2) || { CELL["$label|$impl"]="n/a"; continue; }
                 ep="tcp://127.0.0.1:$p"
                 run_pair "$id" "$impl" pub_fanout "$ep $size $count $subs" sub_fanout "$ep $size $count $subs"
-                cell=$(failure_cell)
+                cell=$(failure_cell "$id" "$impl")
                 if [ -z "$cell" ]; then
                     f="$OUT/$id.$impl.remote.out"
                     local rate ratio
@@ -355,6 +413,18 @@ measure() {
 # ---------------------------------------------------------------------------------------- the matrix
 ENABLED_COUNT=0
 for impl in libzmq jeromq pekko; do [ "${ENABLED[$impl]}" = 1 ] && ENABLED_COUNT=$((ENABLED_COUNT + 1)); done
+if [ "$CURVE" = 1 ]; then
+    # each NULL row next to its CURVE row, so the cost of the encryption reads off one table
+    TOTAL_RUNS=$((ENABLED_COUNT * 6))
+    for size in 16 1024; do
+        case $size in 16) n=$MSGS_16; h="16 B" ;; 1024) n=$MSGS_1K; h="1 KiB" ;; esac
+        SECURE=0; measure "throughput $h tcp, NULL" thr tcp "$size" "$n"
+        SECURE=1; measure "throughput $h tcp, CURVE" thr tcp "$size" "$n"
+    done
+    SECURE=0; measure "latency 16 B tcp, NULL" lat tcp 16 "$LAT_RT"
+    SECURE=1; measure "latency 16 B tcp, CURVE" lat tcp 16 "$LAT_RT"
+    SECURE=0
+else
 TOTAL_RUNS=$((ENABLED_COUNT * (9 + 2 + 3)))
 
 for size in 16 1024 65536; do
@@ -368,18 +438,28 @@ measure "latency 16 B inproc" lat inproc 16 "$LAT_RT"
 for subs in 1 10 100; do
     measure "fan-out 16 B tcp, 1 PUB → $subs SUB" fanout 16 "$FANOUT_MSGS" "$subs"
 done
+fi
 
 # ---------------------------------------------------------------------------------------- the table
 cpu=$(grep -m1 '^model name' /proc/cpuinfo 2>/dev/null | sed 's/^model name[[:space:]]*:[[:space:]]*//')
 zmqver=$(pkg-config --modversion libzmq 2>/dev/null || echo "?")
 javaver=$(java -version 2>&1 | head -1 || true)
 {
-    echo "## pekko-zmq benchmark — $(date '+%Y-%m-%d %H:%M:%S %Z')"
+    echo "## pekko-zmq $([ "$CURVE" = 1 ] && echo "CURVE ")benchmark — $(date '+%Y-%m-%d %H:%M:%S %Z')"
     echo
     echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}, $(uname -sr)"
     echo "- libzmq ${zmqver} (C tools in bench/c), JeroMQ 0.6.0, ${javaver:-no java}"
+    if [ "$CURVE" = 1 ]; then
+        echo "- counts: 16 B ${MSGS_16}, 1 KiB ${MSGS_1K} messages; latency ${LAT_RT} roundtrips$([ "$QUICK" = 1 ] && echo " (--quick)")"
+        echo "- CURVE: one server key pair (zmq_curve_keypair), each client its own; no authenticator (any client key passes)"
+    else
     echo "- counts: 16 B ${MSGS_16}, 1 KiB ${MSGS_1K}, 64 KiB ${MSGS_64K} messages; latency ${LAT_RT} roundtrips; fan-out ${FANOUT_MSGS} messages$([ "$QUICK" = 1 ] && echo " (--quick)")"
+    fi
+    if [ "$CURVE" = 1 ]; then
+        echo "- throughput: receiver-side mean (libzmq local_thr); latency: half the mean roundtrip (remote_lat)"
+    else
     echo "- throughput: receiver-side mean (libzmq local_thr); latency: half the mean roundtrip (remote_lat); fan-out: messages delivered to all SUBs per second, PUB dropping at HWM"
+    fi
     echo
     echo "| test | libzmq (C) | JeroMQ | pekko-zmq |"
     echo "|---|---:|---:|---:|"

@@ -3,6 +3,7 @@
 
 int main(int argc, char *argv[])
 {
+    PERF_SECURITY_ARGS(argc, argv);
     if (argc != 4) {
         printf("usage: local_lat <bind-to> <message-size> <roundtrip-count>\n");
         return 1;
@@ -17,6 +18,7 @@ int main(int argc, char *argv[])
     void *rep = zmq_socket(ctx, ZMQ_REP);
     if (!rep)
         perf_fail("zmq_socket");
+    PERF_SECURITY_APPLY(rep);
     if (zmq_bind(rep, bind_to) != 0)
         perf_fail("zmq_bind");
 

@@ -3,6 +3,7 @@
 
 int main(int argc, char *argv[])
 {
+    PERF_SECURITY_ARGS(argc, argv);
     if (argc != 4) {
         printf("usage: local_thr <bind-to> <message-size> <message-count>\n");
         return 1;
@@ -17,6 +18,7 @@ int main(int argc, char *argv[])
     void *pull = zmq_socket(ctx, ZMQ_PULL);
     if (!pull)
         perf_fail("zmq_socket");
+    PERF_SECURITY_APPLY(pull);
     if (zmq_bind(pull, bind_to) != 0)
         perf_fail("zmq_bind");
 

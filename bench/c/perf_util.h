@@ -91,4 +91,15 @@ static inline void perf_send_sized(void *sock, long size)
         perf_fail("zmq_msg_send");
 }
 
+/* Security flags: compiled in only for the CURVE tools (-DPERF_CURVE, see curve.h); in the NULL
+ * tools these expand to nothing. */
+#ifdef PERF_CURVE
+#include "curve.h"
+#define PERF_SECURITY_ARGS(argc, argv) perf_curve_args(&(argc), &(argv))
+#define PERF_SECURITY_APPLY(sock) perf_curve_apply(sock)
+#else
+#define PERF_SECURITY_ARGS(argc, argv) ((void) 0)
+#define PERF_SECURITY_APPLY(sock) ((void) 0)
+#endif
+
 #endif

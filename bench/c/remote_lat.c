@@ -3,6 +3,7 @@
 
 int main(int argc, char *argv[])
 {
+    PERF_SECURITY_ARGS(argc, argv);
     if (argc != 4) {
         printf("usage: remote_lat <connect-to> <message-size> <roundtrip-count>\n");
         return 1;
@@ -17,6 +18,7 @@ int main(int argc, char *argv[])
     void *req = zmq_socket(ctx, ZMQ_REQ);
     if (!req)
         perf_fail("zmq_socket");
+    PERF_SECURITY_APPLY(req);
     if (zmq_connect(req, connect_to) != 0)
         perf_fail("zmq_connect");
 

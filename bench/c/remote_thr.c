@@ -3,6 +3,7 @@
 
 int main(int argc, char *argv[])
 {
+    PERF_SECURITY_ARGS(argc, argv);
     if (argc != 4) {
         printf("usage: remote_thr <connect-to> <message-size> <message-count>\n");
         return 1;
@@ -17,6 +18,7 @@ int main(int argc, char *argv[])
     void *push = zmq_socket(ctx, ZMQ_PUSH);
     if (!push)
         perf_fail("zmq_socket");
+    PERF_SECURITY_APPLY(push);
     if (zmq_connect(push, connect_to) != 0)
         perf_fail("zmq_connect");
 

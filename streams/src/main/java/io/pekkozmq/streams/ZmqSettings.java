@@ -5,6 +5,7 @@ import io.pekkozmq.actors.spi.RuntimeSpi;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.ZmqException;
+import io.pekkozmq.engine.security.Z85;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -228,6 +229,63 @@ public final class ZmqSettings {
     return withOption(ZmqOption.HEARTBEAT_TIMEOUT, millis("heartbeat timeout", timeout));
   }
 
+  // ---- security (libzmq's CURVE_*, PLAIN_* and ZAP_DOMAIN; the last mechanism set decides) --------
+
+  /** CURVE_SERVER: be the CURVE server (needs {@link #withCurveSecretKey}); false drops back to NULL. */
+  public ZmqSettings withCurveServer(boolean server) {
+    return withOption(ZmqOption.CURVE_SERVER, server);
+  }
+
+  /** CURVE_SECRETKEY: our long-term secret key, 40 characters of Z85. */
+  public ZmqSettings withCurveSecretKey(String z85) {
+    return withOption(ZmqOption.CURVE_SECRETKEY, z85);
+  }
+
+  /** CURVE_SECRETKEY as 32 raw bytes. */
+  public ZmqSettings withCurveSecretKey(byte[] key) {
+    return withOption(ZmqOption.CURVE_SECRETKEY, key);
+  }
+
+  /** CURVE_PUBLICKEY: our long-term public key, 40 characters of Z85. */
+  public ZmqSettings withCurvePublicKey(String z85) {
+    return withOption(ZmqOption.CURVE_PUBLICKEY, z85);
+  }
+
+  /** CURVE_PUBLICKEY as 32 raw bytes. */
+  public ZmqSettings withCurvePublicKey(byte[] key) {
+    return withOption(ZmqOption.CURVE_PUBLICKEY, key);
+  }
+
+  /** CURVE_SERVERKEY: the public key of the server a CURVE client expects (Z85); makes the socket a client. */
+  public ZmqSettings withCurveServerKey(String z85) {
+    return withOption(ZmqOption.CURVE_SERVERKEY, z85);
+  }
+
+  /** CURVE_SERVERKEY as 32 raw bytes. */
+  public ZmqSettings withCurveServerKey(byte[] key) {
+    return withOption(ZmqOption.CURVE_SERVERKEY, key);
+  }
+
+  /** PLAIN_SERVER: be the PLAIN server (a ZAP handler checks the users); false drops back to NULL. */
+  public ZmqSettings withPlainServer(boolean server) {
+    return withOption(ZmqOption.PLAIN_SERVER, server);
+  }
+
+  /** PLAIN_USERNAME (1 to 255 bytes of UTF-8); makes the socket a PLAIN client. */
+  public ZmqSettings withPlainUsername(String username) {
+    return withOption(ZmqOption.PLAIN_USERNAME, username.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** PLAIN_PASSWORD (0 to 255 bytes of UTF-8); makes the socket a PLAIN client. */
+  public ZmqSettings withPlainPassword(String password) {
+    return withOption(ZmqOption.PLAIN_PASSWORD, password.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** ZAP_DOMAIN: the domain this socket's ZAP requests name ("" by default). */
+  public ZmqSettings withZapDomain(String domain) {
+    return withOption(ZmqOption.ZAP_DOMAIN, domain);
+  }
+
   // ---- the stage ----------------------------------------------------------------------------
 
   /** The dispatcher the stage runs on ("" for the materializer's default). */
@@ -293,13 +351,24 @@ public final class ZmqSettings {
     if (!binds.isEmpty()) sb.append(", bind ").append(binds);
     if (!connects.isEmpty()) sb.append(", connect ").append(connects);
     for (Map.Entry<ZmqOption, Object> e : options.entrySet()) {
-      Object v = e.getValue();
-      sb.append(", ").append(e.getKey()).append('=')
-          .append(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v));
+      sb.append(", ").append(e.getKey()).append('=').append(shown(e.getKey(), e.getValue()));
     }
     if (!subscriptions.isEmpty()) sb.append(", ").append(subscriptions.size()).append(" subscriptions");
     if (!dispatcher.isEmpty()) sb.append(", dispatcher ").append(dispatcher);
     return sb.append(", receive batch ").append(receiveBatch).append(')').toString();
+  }
+
+  /** An option's value as toString shows it: secrets never, keys as Z85. */
+  private static String shown(ZmqOption option, Object v) {
+    switch (option) {
+      case CURVE_SECRETKEY, PLAIN_PASSWORD:
+        return "(hidden)";
+      case CURVE_PUBLICKEY, CURVE_SERVERKEY:
+        if (v instanceof byte[] b && b.length == 32) return Z85.encode(b);
+        return String.valueOf(v instanceof byte[] b ? new String(b, StandardCharsets.US_ASCII) : v);
+      default:
+        return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v);
+    }
   }
 
   private static List<String> endpoints(String what, List<String> endpoints) {

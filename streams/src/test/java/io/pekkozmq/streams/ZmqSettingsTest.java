@@ -127,4 +127,34 @@ class ZmqSettingsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, r::run);
     assertTrue(e.getMessage().contains(name), "message should name " + name + ": " + e.getMessage());
   }
+
+  @Test
+  void securityOptionsApplyInTheOrderGivenAndHideSecrets() {
+    io.pekkozmq.engine.security.CurveKeys server = io.pekkozmq.engine.security.CurveKeys.generate();
+    ZmqSettings s = ZmqSettings.create(DEFAULTS).withSocketType(SocketType.PULL)
+        .withZapDomain("global").withCurveSecretKey(server.secretZ85()).withCurvePublicKey(server.publicKey())
+        .withCurveServer(true);
+    assertEquals(List.of(ZmqOption.ZAP_DOMAIN, ZmqOption.CURVE_SECRETKEY, ZmqOption.CURVE_PUBLICKEY, ZmqOption.CURVE_SERVER),
+        List.copyOf(s.options().keySet()), "CURVE_SERVER last, as set");
+    String shown = s.toString();
+    assertTrue(!shown.contains(server.secretZ85()) && shown.contains("CURVE_SECRETKEY=(hidden)"), shown);
+    assertTrue(shown.contains("CURVE_PUBLICKEY=" + server.publicZ85()), shown);
+    ZmqSettings plain = ZmqSettings.create(DEFAULTS).withPlainUsername("alice").withPlainPassword("sesame");
+    assertTrue(!plain.toString().contains("sesame") && plain.toString().contains("PLAIN_USERNAME=alice"), plain.toString());
+    assertArrayEquals("sesame".getBytes(StandardCharsets.UTF_8), (byte[]) plain.options().get(ZmqOption.PLAIN_PASSWORD));
+    assertEquals(true, ZmqSettings.create(DEFAULTS).withPlainServer(true).options().get(ZmqOption.PLAIN_SERVER));
+  }
+
+  @Test
+  void badSecurityValuesAreRefusedNamingTheOption() {
+    ZmqSettings s = ZmqSettings.create(DEFAULTS);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> s.withCurveSecretKey("too short"));
+    assertTrue(e.getMessage().contains("CURVE_SECRETKEY"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> s.withCurveServerKey(new byte[31]));
+    assertTrue(e.getMessage().contains("CURVE_SERVERKEY"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> s.withPlainUsername(""));
+    assertTrue(e.getMessage().contains("PLAIN_USERNAME"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> s.withPlainPassword("x".repeat(256)));
+    assertTrue(e.getMessage().contains("PLAIN_PASSWORD"), e.getMessage());
+  }
 }

@@ -29,12 +29,18 @@ public final class EventLog {
 
   /** Subscribes to every event of {@code socket}; {@code out} may be null (count only). */
   public static EventLog attach(ZContext ctx, ZSocket socket, PrintStream out, String prefix) {
-    EventLog log = new EventLog(out == null ? e -> {} : e -> {
+    return attach(ctx, socket, out, prefix, e -> {});
+  }
+
+  /** As {@link #attach(ZContext, ZSocket, PrintStream, String)}; {@code also} sees each event after it is written. */
+  public static EventLog attach(ZContext ctx, ZSocket socket, PrintStream out, String prefix, Consumer<SocketEvent> also) {
+    Consumer<SocketEvent> write = out == null ? e -> {} : e -> {
       synchronized (out) {
         out.println(prefix + e.toLine());
         out.flush();
       }
-    });
+    };
+    EventLog log = new EventLog(write.andThen(also));
     var ref = ctx.system().systemActorOf(Behaviors.<SocketEvent>setup(self -> Behaviors.receive(SocketEvent.class)
         .onMessage(SocketEvent.class, e -> {
           log.sink.accept(e);

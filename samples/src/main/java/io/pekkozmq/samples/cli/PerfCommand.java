@@ -3,8 +3,12 @@ package io.pekkozmq.samples.cli;
 import io.pekkozmq.samples.cli.perf.Fanout;
 import io.pekkozmq.samples.cli.perf.Latency;
 import io.pekkozmq.samples.cli.perf.Throughput;
+import io.pekkozmq.actors.ZContext;
+import io.pekkozmq.actors.ZSocket;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
@@ -48,6 +52,25 @@ final class PerfCommand implements Runnable {
     }
   }
 
+  /** A two-process tool whose socket takes the security flags (CURVE, PLAIN, ZAP), e.g. for bench/curve.sh. */
+  abstract static class SecuredTool extends EndpointTool {
+    @Mixin
+    SecuritySpec security = new SecuritySpec();
+
+    @Override
+    void check() {
+      super.check();
+      security.validate(spec.commandLine());
+    }
+
+    BiConsumer<ZContext, ZSocket> secure() {
+      return (ctx, s) -> {
+        security.apply(s);
+        security.startAuthenticator(ctx);
+      };
+    }
+  }
+
   abstract static class InprocTool implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -63,20 +86,20 @@ final class PerfCommand implements Runnable {
   }
 
   @Command(name = "local_thr", mixinStandardHelpOptions = true, description = "PULL, binds; times first to last message.")
-  static final class LocalThr extends EndpointTool {
+  static final class LocalThr extends SecuredTool {
     @Override
     public Integer call() {
       check();
-      return Throughput.local(endpoint, size, count);
+      return Throughput.local(endpoint, size, count, secure());
     }
   }
 
   @Command(name = "remote_thr", mixinStandardHelpOptions = true, description = "PUSH, connects; sends, closes with linger.")
-  static final class RemoteThr extends EndpointTool {
+  static final class RemoteThr extends SecuredTool {
     @Override
     public Integer call() {
       check();
-      return Throughput.remote(endpoint, size, count);
+      return Throughput.remote(endpoint, size, count, secure());
     }
   }
 
@@ -90,20 +113,20 @@ final class PerfCommand implements Runnable {
   }
 
   @Command(name = "local_lat", mixinStandardHelpOptions = true, description = "REP, binds; echoes every message.")
-  static final class LocalLat extends EndpointTool {
+  static final class LocalLat extends SecuredTool {
     @Override
     public Integer call() {
       check();
-      return Latency.local(endpoint, size, count);
+      return Latency.local(endpoint, size, count, secure());
     }
   }
 
   @Command(name = "remote_lat", mixinStandardHelpOptions = true, description = "REQ, connects; prints the latency.")
-  static final class RemoteLat extends EndpointTool {
+  static final class RemoteLat extends SecuredTool {
     @Override
     public Integer call() {
       check();
-      return Latency.remote(endpoint, size, count);
+      return Latency.remote(endpoint, size, count, secure());
     }
   }
 

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "pzmq", mixinStandardHelpOptions = true, version = "pzmq 0.1.0",
     description = "ZeroMQ from the shell, over pekko-zmq.",
     subcommands = {SendCommand.class, RecvCommand.class, EchoCommand.class, ReqCommand.class,
-        PerfCommand.class, DemoCommand.class, RelayCommand.class,
+        PerfCommand.class, DemoCommand.class, RelayCommand.class, KeygenCommand.class,
         io.pekkozmq.samples.seeds.MonitorBounceCommand.class, io.pekkozmq.samples.seeds.ProducerConsumersCommand.class,
         io.pekkozmq.samples.jupyter.JupyterKernelCommand.class, io.pekkozmq.samples.jupyter.JupyterInstallCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
@@ -32,7 +32,7 @@ public final class Pzmq implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand (send, recv, echo, req, perf, demo)");
+    throw new ParameterException(spec.commandLine(), "missing subcommand (send, recv, echo, req, relay, perf, keygen, demo)");
   }
 
   /** A command's own verdict that the wait for a message or peer ran out (exit 3). */
@@ -40,6 +40,18 @@ public final class Pzmq implements Runnable {
     TimeoutException(String message) {
       super(message);
     }
+  }
+
+  /**
+   * Ends the process from any thread (a monitor event's actor, say) with {@code message} on stderr.
+   * It halts rather than exits: the main thread may be blocked inside the socket, and nothing is
+   * left to flush once stdout and stderr are.
+   */
+  static void abort(String message, int code) {
+    System.out.flush();
+    System.err.println(message);
+    System.err.flush();
+    Runtime.getRuntime().halt(code);
   }
 
   public static void main(String[] args) {

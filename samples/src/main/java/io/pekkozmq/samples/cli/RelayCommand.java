@@ -19,6 +19,7 @@ import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Source;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -70,8 +71,12 @@ final class RelayCommand implements Callable<Integer> {
       description = "Subscription of a SUB/XSUB receiving socket (repeatable; \"\" for everything).")
   List<String> subscriptions = new ArrayList<>();
 
+  @Mixin
+  SecuritySpec security = new SecuritySpec();
+
   @Override
   public Integer call() throws Exception {
+    security.validate(spec.commandLine());
     SocketType from = type("--from-type", fromType, ZmqSource.socketTypes());
     SocketType to = type("--to-type", toType, ZmqSink.socketTypes());
     SocketSpec.checkEndpoints(spec.commandLine(), "--from-", fromBinds, fromConnects, true);
@@ -86,6 +91,9 @@ final class RelayCommand implements Callable<Integer> {
     try (ZContext ctx = new ZContext()) {
       ZmqSettings base = ZmqSettings.create(ctx.system());
       if (hwm != null) base = base.withHwm(hwm);
+      // both sockets take the same security flags (e.g. two bound CURVE server sides)
+      base = security.apply(base);
+      security.startAuthenticator(ctx);
       ZmqSettings fromSettings = base.withSocketType(from).withBinds(fromBinds).withConnects(fromConnects);
       if (!subscriptions.isEmpty()) fromSettings = fromSettings.withSubscriptions(subscriptions.toArray(new String[0]));
       ZmqSettings toSettings = base.withSocketType(to).withBinds(toBinds).withConnects(toConnects);

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -58,6 +59,9 @@ public final class SocketSpec {
   @Option(names = "--linger", paramLabel = "MS", description = "LINGER in ms (-1: until delivered, the default).")
   Integer linger;
 
+  @Mixin
+  SecuritySpec security = new SecuritySpec();
+
   @Option(names = "--events", paramLabel = "FILE|-",
       description = "Write monitor events, one per line 'NAME value local remote', to FILE or stdout (-).")
   String events;
@@ -86,6 +90,7 @@ public final class SocketSpec {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(mixee.commandLine(), "--subscribe/--routing-id/--connect-routing-id: " + e.getMessage());
     }
+    security.validate(mixee.commandLine());
   }
 
   /**
@@ -126,8 +131,13 @@ public final class SocketSpec {
     if (linger != null) s.setOption(ZmqOption.LINGER, linger);
     if (routingId != null) s.setOption(ZmqOption.ROUTING_ID, format.bytes(routingId));
     if (connectRoutingId != null) s.setOption(ZmqOption.CONNECT_ROUTING_ID, format.bytes(connectRoutingId));
+    security.apply(s);
+    security.startAuthenticator(ctx);
     EventLog log = null;
-    if (events != null || countHandshakes) log = EventLog.attach(ctx, s, eventStream(), "");
+    if (events != null || countHandshakes || security.securedClient()) {
+      String command = mixee.commandLine().getCommandName();
+      log = EventLog.attach(ctx, s, eventStream(), "", e -> security.onEvent(command, e));
+    }
     if (t == SocketType.SUB) {
       for (String p : subscriptions) s.subscribe(format.bytes(p));
     } else if (t == SocketType.XSUB) {

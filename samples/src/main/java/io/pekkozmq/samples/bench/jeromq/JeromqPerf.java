@@ -28,7 +28,10 @@ public final class JeromqPerf {
             "  inproc_thr <message-size> <message-count>",
             "  inproc_lat <message-size> <roundtrip-count>",
             "  pub_fanout <bind-to> <message-size> <message-count> <subscriber-count> [sync-endpoint]",
-            "  sub_fanout <connect-to> <message-size> <message-count> <subscriber-count> [sync-endpoint]");
+            "  sub_fanout <connect-to> <message-size> <message-count> <subscriber-count> [sync-endpoint]",
+            "CURVE (local_thr, remote_thr, local_lat, remote_lat), before the tool's arguments:",
+            "  binding side:    --curve-server --curve-secretkey <z85> --curve-publickey <z85>",
+            "  connecting side: --curve-serverkey <z85>");
 
     public static void main(String[] argv) throws Exception {
         if (argv.length == 0) {

@@ -9,7 +9,9 @@ final class Latency {
     private Latency() {
     }
 
-    static int local(String[] args) {
+    static int local(String[] argv) {
+        Security security = Security.parse(argv);
+        String[] args = security.rest();
         if (args.length != 3) {
             JeromqPerf.usage("local_lat <bind-to> <message-size> <roundtrip-count>");
             return 1;
@@ -18,6 +20,7 @@ final class Latency {
         long roundtrips = JeromqPerf.positive(args[2], "roundtrip-count");
         ZMQ.Context ctx = ZMQ.context(1);
         ZMQ.Socket rep = ctx.socket(SocketType.REP);
+        security.apply(rep);
         rep.bind(args[0]);
         echo(rep, size, roundtrips);
         rep.close();
@@ -25,7 +28,9 @@ final class Latency {
         return 0;
     }
 
-    static int remote(String[] args) {
+    static int remote(String[] argv) {
+        Security security = Security.parse(argv);
+        String[] args = security.rest();
         if (args.length != 3) {
             JeromqPerf.usage("remote_lat <connect-to> <message-size> <roundtrip-count>");
             return 1;
@@ -34,6 +39,7 @@ final class Latency {
         long roundtrips = JeromqPerf.positive(args[2], "roundtrip-count");
         ZMQ.Context ctx = ZMQ.context(1);
         ZMQ.Socket req = ctx.socket(SocketType.REQ);
+        security.apply(req);
         req.connect(args[0]);
         pingAndPrint(req, size, roundtrips);
         req.close();

@@ -9,7 +9,9 @@ final class Throughput {
     private Throughput() {
     }
 
-    static int local(String[] args) {
+    static int local(String[] argv) {
+        Security security = Security.parse(argv);
+        String[] args = security.rest();
         if (args.length != 3) {
             JeromqPerf.usage("local_thr <bind-to> <message-size> <message-count>");
             return 1;
@@ -18,6 +20,7 @@ final class Throughput {
         long count = JeromqPerf.positive(args[2], "message-count");
         ZMQ.Context ctx = ZMQ.context(1);
         ZMQ.Socket pull = ctx.socket(SocketType.PULL);
+        security.apply(pull);
         pull.bind(args[0]);
         receiveAndPrint(pull, size, count);
         pull.close();
@@ -25,7 +28,9 @@ final class Throughput {
         return 0;
     }
 
-    static int remote(String[] args) {
+    static int remote(String[] argv) {
+        Security security = Security.parse(argv);
+        String[] args = security.rest();
         if (args.length != 3) {
             JeromqPerf.usage("remote_thr <connect-to> <message-size> <message-count>");
             return 1;
@@ -34,6 +39,7 @@ final class Throughput {
         long count = JeromqPerf.positive(args[2], "message-count");
         ZMQ.Context ctx = ZMQ.context(1);
         ZMQ.Socket push = ctx.socket(SocketType.PUSH);
+        security.apply(push);
         push.connect(args[0]);
         send(push, size, count);
         // default linger is infinite: close waits until every queued message is handed over

@@ -6,14 +6,20 @@ import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /** local_lat (REP echo, binds), remote_lat (REQ, connects, prints) and inproc_lat. */
 public final class Latency {
   private Latency() {}
 
   public static int local(String bindTo, long size, long roundtrips) {
+    return local(bindTo, size, roundtrips, Throughput.NONE);
+  }
+
+  public static int local(String bindTo, long size, long roundtrips, BiConsumer<ZContext, ZSocket> configure) {
     try (ZContext ctx = new ZContext(1)) {
       ZSocket rep = ctx.socket(SocketType.REP);
+      configure.accept(ctx, rep);
       rep.bind(bindTo);
       echo(rep, size, roundtrips);
       rep.closeAndWait(Duration.ofSeconds(10));
@@ -22,8 +28,13 @@ public final class Latency {
   }
 
   public static int remote(String connectTo, long size, long roundtrips) {
+    return remote(connectTo, size, roundtrips, Throughput.NONE);
+  }
+
+  public static int remote(String connectTo, long size, long roundtrips, BiConsumer<ZContext, ZSocket> configure) {
     try (ZContext ctx = new ZContext(1)) {
       ZSocket req = ctx.socket(SocketType.REQ);
+      configure.accept(ctx, req);
       req.connect(connectTo);
       pingAndPrint(req, size, roundtrips);
     }

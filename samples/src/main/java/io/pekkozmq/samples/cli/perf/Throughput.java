@@ -6,14 +6,23 @@ import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import java.time.Duration;
+import java.util.function.BiConsumer;
 
 /** local_thr (PULL, binds), remote_thr (PUSH, connects) and inproc_thr, over the blocking facade. */
 public final class Throughput {
   private Throughput() {}
 
+  /** Sets a socket's options (security) before it binds or connects; {@link #NONE} sets nothing. */
+  public static final BiConsumer<ZContext, ZSocket> NONE = (ctx, s) -> {};
+
   public static int local(String bindTo, long size, long count) {
+    return local(bindTo, size, count, NONE);
+  }
+
+  public static int local(String bindTo, long size, long count, BiConsumer<ZContext, ZSocket> configure) {
     try (ZContext ctx = new ZContext(1)) {
       ZSocket pull = ctx.socket(SocketType.PULL);
+      configure.accept(ctx, pull);
       pull.bind(bindTo);
       receiveAndPrint(pull, size, count);
     }
@@ -21,8 +30,13 @@ public final class Throughput {
   }
 
   public static int remote(String connectTo, long size, long count) {
+    return remote(connectTo, size, count, NONE);
+  }
+
+  public static int remote(String connectTo, long size, long count, BiConsumer<ZContext, ZSocket> configure) {
     try (ZContext ctx = new ZContext(1)) {
       ZSocket push = ctx.socket(SocketType.PUSH);
+      configure.accept(ctx, push);
       push.connect(connectTo);
       send(push, size, count);
       // default linger is infinite: wait until every queued message is handed over
