@@ -14,6 +14,15 @@ abstract class MechanismBase implements Mechanism {
   static final byte[] INITIATE = cmd("INITIATE");
   static final byte[] READY = cmd("READY");
   static final byte[] ERROR = cmd("ERROR");
+  /**
+   * The ERROR name as libzmq 4.3.4's PLAIN writes and reads it: plain_common.hpp spells the prefix
+   * {@code "\x05ERROR"}, and C's hex escape takes every hex digit that follows, so {@code \x05E} is
+   * the one byte 0x5E and the prefix on the wire is {@code 5E 52 52 4F 52} ("^RROR"), reason length
+   * and reason after it. We send RFC 23's form and accept this one too, so a libzmq PLAIN server's
+   * refusal reads as the ERROR it is (HANDSHAKE_FAILED_AUTH with its status) and not as an unknown
+   * command.
+   */
+  static final byte[] LIBZMQ_PLAIN_ERROR = {0x5E, 'R', 'R', 'O', 'R'};
 
   final ZmtpOptions options;
   final ZapClient zap;
@@ -102,12 +111,13 @@ abstract class MechanismBase implements Mechanism {
    * such ({@code handle_error_reason}).
    */
   final void peerError(byte[] b, int off, int len) {
-    int fixed = ERROR.length + 1;
-    if (len < fixed || (b[off + ERROR.length] & 0xff) > len - fixed) {
+    int name = startsWith(b, off, len, ERROR) ? ERROR.length : LIBZMQ_PLAIN_ERROR.length;
+    int fixed = name + 1;
+    if (len < fixed || (b[off + name] & 0xff) > len - fixed) {
       fail(ProtocolError.ZMTP_MALFORMED_COMMAND_ERROR, "malformed ERROR command from peer", null);
       return;
     }
-    int rl = b[off + ERROR.length] & 0xff;
+    int rl = b[off + name] & 0xff;
     String reason = new String(b, off + fixed, rl, StandardCharsets.UTF_8);
     if (rl == 3 && b[off + fixed + 1] == '0' && b[off + fixed + 2] == '0' && b[off + fixed] >= '3' && b[off + fixed] <= '5') {
       zapFailureStatus = (b[off + fixed] - '0') * 100;

@@ -8,7 +8,8 @@ import java.util.List;
  * <p>Client: HELLO (user name, password) → WELCOME (exactly the 8-byte name, else
  * ZMTP_MALFORMED_COMMAND_WELCOME) → INITIATE (metadata) → READY (metadata; a bad list is
  * ZMTP_INVALID_METADATA). An ERROR in either wait ends it; one carrying a ZAP status reports it as
- * {@link #zapFailureStatus()}.
+ * {@link #zapFailureStatus()}. The ERROR may come in RFC 23's form or in libzmq 4.3.4's "^RROR"
+ * form ({@link MechanismBase#LIBZMQ_PLAIN_ERROR}); we send only the RFC form.
  *
  * <p>Server: HELLO (a structure check, then ZMTP_UNEXPECTED_COMMAND for another command and
  * ZMTP_MALFORMED_COMMAND_HELLO for bad lengths or trailing bytes) → a ZAP request with the user
@@ -123,7 +124,9 @@ public final class PlainMechanism extends MechanismBase {
       peerProperties = props;
       state = State.DONE;
       status = Status.READY;
-    } else if (startsWith(b, off, len, ERROR)) {
+    } else if (startsWith(b, off, len, ERROR) || startsWith(b, off, len, LIBZMQ_PLAIN_ERROR)) {
+      // libzmq 4.3.4's PLAIN server writes "^RROR" (see LIBZMQ_PLAIN_ERROR): the same ERROR to us.
+      // Our server, like libzmq's plain_server_t, takes no ERROR from a client in either form.
       if (state != State.WAIT_WELCOME && state != State.WAIT_READY) {
         fail(ProtocolError.ZMTP_UNEXPECTED_COMMAND, "unexpected ERROR", null);
       } else {

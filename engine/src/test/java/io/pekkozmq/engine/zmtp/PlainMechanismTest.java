@@ -204,6 +204,56 @@ class PlainMechanismTest {
     assertEquals(0, sink.frames.size());
   }
 
+  /**
+   * The exact bytes pyzmq's libzmq 4.3.4 PLAIN server wrote (read off a raw socket) when its
+   * authenticator refused a password: {@code 04 09 5e 52 52 4f 52 03 34 30 30}, a short command of
+   * 9 bytes, "^RROR" (plain_common.hpp's "\x05ERROR", the hex escape eating the E), reason "400".
+   * Whole and byte by byte, it is the peer's ERROR carrying ZAP status 400; a truncated one is a
+   * malformed ERROR; the RFC form still works; a server takes neither form from a client.
+   */
+  @Test
+  void libzmqsPlainErrorSpellingIsAnErrorToo() {
+    byte[] refusal = bytes().hex("04095e52524f5203343030").build();
+    for (boolean byteByByte : List.of(false, true)) {
+      ZmtpConnection c = client("admin", "guess");
+      drain(c);
+      c.consume(ByteBuffer.wrap(bytes().greeting(3, 0, "PLAIN").build()), new Wire.Collect());
+      drain(c);
+      Wire.Collect sink = new Wire.Collect();
+      ZmtpConnection.Status st = null;
+      if (byteByByte) {
+        for (byte x : refusal) st = c.consume(ByteBuffer.wrap(new byte[] {x}), sink);
+      } else {
+        st = c.consume(ByteBuffer.wrap(refusal), sink);
+      }
+      assertEquals(ZmtpConnection.Status.ERROR, st);
+      assertTrue(c.errorFromPeer(), "the peer's ERROR, not our protocol error: " + c.error());
+      assertEquals(400, c.zapFailureStatus());
+      assertEquals(0, sink.frames.size());
+    }
+
+    ZmtpConnection c = client("admin", "guess");
+    drain(c);
+    assertEquals(ZmtpConnection.Status.ERROR, c.consume(ByteBuffer.wrap(bytes().greeting(3, 0, "PLAIN")
+        .hex("04075e52524f52033430").build()), new Wire.Collect()));
+    assertEquals(ProtocolError.ZMTP_MALFORMED_COMMAND_ERROR, c.error(), "a reason running past the command");
+
+    c = client("admin", "guess");
+    drain(c);
+    assertEquals(ZmtpConnection.Status.ERROR, c.consume(ByteBuffer.wrap(bytes().greeting(3, 0, "PLAIN")
+        .command(bytes().u8(5).ascii("ERROR").u8(3).ascii("500").build()).build()), new Wire.Collect()));
+    assertTrue(c.errorFromPeer());
+    assertEquals(500, c.zapFailureStatus(), "RFC 23's spelling, as before");
+
+    c = server(true, "127.0.0.1");
+    drain(c);
+    assertEquals(ZmtpConnection.Status.ERROR, c.consume(ByteBuffer.wrap(bytes().greeting(3, 0, "PLAIN")
+        .hex("04095e52524f5203343030").build()), new Wire.Collect()));
+    // its name length 0x5E runs past the 9-byte body: libzmq's check_basic_command_structure
+    assertEquals(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, c.error(), "libzmq's plain_server_t takes no ERROR");
+    assertFalse(c.errorFromPeer());
+  }
+
   @Test
   void mismatches() {
     // NULL against PLAIN
