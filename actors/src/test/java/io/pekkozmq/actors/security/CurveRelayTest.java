@@ -46,6 +46,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ZMTP_CRYPTOGRAPHIC for a box that does not open; nothing forged is delivered (a replay delivers
  * the original once, never its copy, nor anything after it on that connection); a second client
  * connected directly to the same server keeps working before, during and after (CVE-2014-7203).
+ * The relayed client is ours, and then libzmq 4.3.4's (a pyzmq PUSH).
  *
  * <p>The relay forwards the greeting as it arrives: each side sends its signature and waits for
  * the other's before the rest.
@@ -230,9 +231,51 @@ class CurveRelayTest {
     assertEquals(text, m.frame(0).text(), "the server receives the direct client's message and nothing else");
   }
 
+  /** A libzmq CURVE PUSH (pyzmq): connects to argv[1] with server key argv[2], sends RELAYED messages, waits for stdin to close. */
+  private static final String LIBZMQ_PUSH = """
+      import sys, zmq
+      ctx = zmq.Context()
+      s = ctx.socket(zmq.PUSH)
+      s.setsockopt(zmq.LINGER, 0)
+      s.curve_serverkey = sys.argv[2].encode()
+      pub, sec = zmq.curve_keypair()
+      s.curve_publickey, s.curve_secretkey = pub, sec
+      s.connect(sys.argv[1])
+      for i in range(%d):
+          s.send_string("relayed-%%d" %% i)
+      print("SENT", flush=True)
+      sys.stdin.readline()
+      s.close()
+      ctx.term()
+      """.formatted(RELAYED);
+
   @ParameterizedTest
   @EnumSource(Tamper.class)
   void aTamperedMessageDropsThatConnectionOnlyAndNothingForgedIsDelivered(Tamper tamper) throws Exception {
+    tampered(tamper, port -> {
+      ZSocket relayed = client();
+      relayed.connect("tcp://127.0.0.1:" + port);
+      for (int i = 0; i < RELAYED; i++) relayed.send(Msg.ofStrings("relayed-" + i), Duration.ofMillis(100));
+      return () -> { };
+    });
+  }
+
+  /** The same with libzmq 4.3.4's CURVE client (pyzmq) behind the relay. */
+  @ParameterizedTest
+  @EnumSource(Tamper.class)
+  void aTamperedLibzmqMessageDropsThatConnectionOnly(Tamper tamper) throws Exception {
+    io.pekkozmq.testkit.PyZmq.requireLibzmq();
+    tampered(tamper, port -> {
+      io.pekkozmq.testkit.PyPeer py = io.pekkozmq.testkit.PyZmq.start(LIBZMQ_PUSH, "tcp://127.0.0.1:" + port, SERVER.publicZ85());
+      return py::close;
+    });
+  }
+
+  interface RelayedClient {
+    AutoCloseable start(int relayPort) throws Exception;
+  }
+
+  private void tampered(Tamper tamper, RelayedClient relayedClient) throws Exception {
     ZSocket server = socket(SocketType.PULL, Map.of(ZmqOption.CURVE_SERVER, true, ZmqOption.CURVE_SECRETKEY, SERVER.secretKey()));
     TestProbe<SocketEvent> events = TestProbe.create(SocketEvent.class, ctx.system());
     server.monitor(events.ref(), EventType.ALL_V1);
@@ -244,10 +287,8 @@ class CurveRelayTest {
     SocketEvent first = ZAuthTest.await(events, EventType.HANDSHAKE_SUCCEEDED);
     assertNotNull(first);
 
-    try (Relay relay = new Relay(new InetSocketAddress(ep.getHost(), ep.getPort()), tamper)) {
-      ZSocket relayed = client();
-      relayed.connect("tcp://127.0.0.1:" + relay.port());
-      for (int i = 0; i < RELAYED; i++) relayed.send(Msg.ofStrings("relayed-" + i), Duration.ofMillis(100));
+    try (Relay relay = new Relay(new InetSocketAddress(ep.getHost(), ep.getPort()), tamper);
+         AutoCloseable relayed = relayedClient.start(relay.port())) {
       assertTrue(relay.tampered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the relay saw a MESSAGE");
 
       SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_PROTOCOL);
