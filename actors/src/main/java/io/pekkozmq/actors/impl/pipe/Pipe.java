@@ -147,16 +147,30 @@ public final class Pipe {
     return hwm > maxDelta * 2 ? hwm - maxDelta : (hwm + 1) / 2;
   }
 
+  /**
+   * A counter alone on its cache lines (two 64-byte lines of padding behind its value, and the
+   * next object's header ahead of any neighbour's hot field), so the writer's and the reader's
+   * counters never share a line.
+   */
+  @SuppressWarnings("unused")
+  static final class PaddedCounter extends AtomicLong {
+    private long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
+  }
+
   /** One direction of the pipe. */
   static final class Direction {
     /** The frames in order; null when conflating. */
     final SpscUnboundedArrayQueue<Frame> queue;
     /** CONFLATE: the last whole message written and not yet taken (a Frame, or a Frame[]); else null. */
     final AtomicReference<Object> last;
-    /** Whole messages published by the writer; written by the writer only. */
-    final AtomicLong published = new AtomicLong();
+    /**
+     * Whole messages published by the writer; written by the writer only. Padded, as is
+     * {@link #consumed}: the two are written per message by different threads, and on one cache
+     * line each store would take the line away from the other thread.
+     */
+    final AtomicLong published = new PaddedCounter();
     /** Whole messages taken by the reader; written by the reader only. */
-    final AtomicLong consumed = new AtomicLong();
+    final AtomicLong consumed = new PaddedCounter();
     final AtomicBoolean readerAsleep = new AtomicBoolean();
     final AtomicBoolean writerWaiting = new AtomicBoolean();
     volatile long hwm;
@@ -198,9 +212,21 @@ public final class Pipe {
     private boolean pendingFlush;
     /** Whole messages this end has written; its own thread only. */
     private long written;
+    /**
+     * The writer's last look at {@code out.consumed}: a lower bound (the count only grows), so room
+     * it shows is real room; only when it shows the queue full is the reader's counter read again.
+     * libzmq's ypipe and JCTools' queues keep the same cache, so the writer does not pull the
+     * reader's cache line over per message. Its own thread only.
+     */
+    private long consumedSeen;
 
     // reader-side: inside a message (frames of it remain)
     private boolean readingMessage;
+    /**
+     * The reader's last look at {@code in.published}: a lower bound, so messages it shows are
+     * there; only when it shows none is the writer's counter read again (as {@link #consumedSeen}).
+     */
+    private long publishedSeen;
     /** Reader-side, conflating: the message being read and the index of its next frame. */
     private Frame[] taken;
     private int takenPos;
@@ -266,7 +292,9 @@ public final class Pipe {
      */
     private boolean messageAvailable() {
       if (readingMessage) return true;
-      return in.conflates() ? in.last.get() != null : in.published.get() > in.consumed.get();
+      if (in.conflates()) return in.last.get() != null;
+      long consumed = in.consumed.get(); // our own counter: its line stays in our cache
+      return publishedSeen > consumed || (publishedSeen = in.published.get()) > consumed;
     }
 
     @Override
@@ -376,7 +404,7 @@ public final class Pipe {
 
     private boolean hasRoom() {
       long hwm = out.hwm;
-      return hwm == 0 || written - out.consumed.get() < hwm;
+      return hwm == 0 || written - consumedSeen < hwm || written - (consumedSeen = out.consumed.get()) < hwm;
     }
 
     @Override
