@@ -32,7 +32,8 @@ public final class Pzmq implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand (send, recv, echo, req, relay, perf, keygen, demo)");
+    throw new ParameterException(spec.commandLine(),
+        "missing subcommand (" + String.join(", ", spec.subcommands().keySet()) + ")");
   }
 
   /** A command's own verdict that the wait for a message or peer ran out (exit 3). */
