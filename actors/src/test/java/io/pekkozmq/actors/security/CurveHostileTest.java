@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Msg;
@@ -21,15 +20,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Hostile peers on a CURVE endpoint, through real sockets: a wrong server key (a clear event on the
@@ -37,45 +30,10 @@ import org.junit.jupiter.api.TestInstance;
  * scanner and raw truncated or oversized HELLOs (CVE-2020-15166: a legitimate client keeps getting
  * through meanwhile), and back-pressure: a slow consumer holds a CURVE sender at HWM with nothing lost.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CurveHostileTest {
-  private static final Duration WAIT = ZAuthTest.WAIT;
+class CurveHostileTest extends SecuritySockets {
   private static final CurveKeys SERVER = CurveKeys.generate();
   private static final CurveKeys CLIENT = CurveKeys.generate();
 
-  private ZContext ctx;
-  private final List<ZSocket> sockets = new ArrayList<>();
-
-  @BeforeAll
-  void open() {
-    ctx = new ZContext();
-  }
-
-  @AfterAll
-  void close() {
-    ctx.close();
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.forEach(ZSocket::close);
-    sockets.clear();
-  }
-
-  private ZSocket socket(SocketType type, Map<ZmqOption, Object> options) {
-    ZSocket s = ctx.socket(type);
-    sockets.add(s);
-    s.setOption(ZmqOption.LINGER, 0);
-    s.setOption(ZmqOption.RCVTIMEO, (int) WAIT.toMillis());
-    options.forEach(s::setOption);
-    return s;
-  }
-
-  private TestProbe<SocketEvent> monitor(ZSocket s) {
-    TestProbe<SocketEvent> p = TestProbe.create(SocketEvent.class, ctx.system());
-    s.monitor(p.ref(), EventType.ALL_V1);
-    return p;
-  }
 
   private ZSocket server() {
     return socket(SocketType.PULL, Map.of(ZmqOption.CURVE_SERVER, true, ZmqOption.CURVE_SECRETKEY, SERVER.secretKey()));
@@ -98,12 +56,12 @@ class CurveHostileTest {
     TestProbe<SocketEvent> clientEvents = monitor(client);
     client.connect(ep);
     client.send(io.pekkozmq.engine.Msg.ofStrings("must not arrive"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(serverEvents, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(serverEvents, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_PROTOCOL, e.type());
     assertEquals(ProtocolError.ZMTP_CRYPTOGRAPHIC.code(), e.value(), "the server cannot open the HELLO box");
 
     // count the client's connections over a bounded window, measured from its first one
-    ZAuthTest.await(clientEvents, EventType.CONNECTED);
+    await(clientEvents, EventType.CONNECTED);
     long windowMs = 2000;
     long end = System.nanoTime() + windowMs * 1_000_000;
     int connects = 1;
@@ -134,7 +92,7 @@ class CurveHostileTest {
     ZSocket plain = socket(SocketType.PUSH, Map.of());
     plain.connect(ep);
     plain.send(io.pekkozmq.engine.Msg.ofStrings("cleartext"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(serverEvents, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(serverEvents, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(ProtocolError.ZMTP_MECHANISM_MISMATCH.code(), e.value());
     assertNull(server.tryRecv());
   }
@@ -192,7 +150,7 @@ class CurveHostileTest {
       assertNotNull(m);
       assertEquals("legit " + round, m.frame(0).text());
     }
-    SocketEvent e = ZAuthTest.await(serverEvents, EventType.HANDSHAKE_FAILED_PROTOCOL);
+    SocketEvent e = await(serverEvents, EventType.HANDSHAKE_FAILED_PROTOCOL);
     assertTrue(e.value() == ProtocolError.ZMTP_MALFORMED_COMMAND_HELLO.code() || e.value() == ProtocolError.ZMTP_UNSPECIFIED.code(),
         "a malformed HELLO is reported: " + Long.toHexString(e.value()));
     assertNull(server.tryRecv(), "nothing but the legitimate client's messages");

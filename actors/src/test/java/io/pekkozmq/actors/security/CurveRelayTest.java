@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Msg;
@@ -30,10 +29,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,42 +46,13 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <p>The relay forwards the greeting as it arrives: each side sends its signature and waits for
  * the other's before the rest.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CurveRelayTest {
-  private static final Duration WAIT = ZAuthTest.WAIT;
+class CurveRelayTest extends SecuritySockets {
   private static final CurveKeys SERVER = CurveKeys.generate();
   private static final CurveKeys CLIENT = CurveKeys.generate();
   private static final int RELAYED = 5;
 
   enum Tamper { REPLAY, FLIP_BIT }
 
-  private ZContext ctx;
-  private final List<ZSocket> sockets = new ArrayList<>();
-
-  @BeforeAll
-  void open() {
-    ctx = new ZContext();
-  }
-
-  @AfterAll
-  void close() {
-    ctx.close();
-  }
-
-  @AfterEach
-  void closeSockets() {
-    sockets.forEach(ZSocket::close);
-    sockets.clear();
-  }
-
-  private ZSocket socket(SocketType type, Map<ZmqOption, Object> options) {
-    ZSocket s = ctx.socket(type);
-    sockets.add(s);
-    s.setOption(ZmqOption.LINGER, 0);
-    s.setOption(ZmqOption.RCVTIMEO, (int) WAIT.toMillis());
-    options.forEach(s::setOption);
-    return s;
-  }
 
   private ZSocket client() {
     return socket(SocketType.PUSH, Map.of(ZmqOption.CURVE_SERVERKEY, SERVER.publicKey(),
@@ -284,14 +250,14 @@ class CurveRelayTest {
     ZSocket direct = client();
     direct.connect(ep.toString());
     direct(direct, server, "direct-before");
-    SocketEvent first = ZAuthTest.await(events, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent first = await(events, EventType.HANDSHAKE_SUCCEEDED);
     assertNotNull(first);
 
     try (Relay relay = new Relay(new InetSocketAddress(ep.getHost(), ep.getPort()), tamper);
          AutoCloseable relayed = relayedClient.start(relay.port())) {
       assertTrue(relay.tampered.await(WAIT.toMillis(), TimeUnit.MILLISECONDS), "the relay saw a MESSAGE");
 
-      SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_PROTOCOL);
+      SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_PROTOCOL);
       assertEquals(tamper == Tamper.REPLAY ? ProtocolError.ZMTP_INVALID_SEQUENCE.code() : ProtocolError.ZMTP_CRYPTOGRAPHIC.code(),
           e.value(), "the server's event for a " + tamper);
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Errno;
@@ -21,16 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,54 +31,19 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ZAuthenticator}, a server socket and clients, and checks who gets in (a message through)
  * and who does not (HANDSHAKE_FAILED_AUTH 400 on both sides' monitors, nothing delivered).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZAuthTest {
-  static final Duration WAIT = Duration.ofSeconds(20);
+class ZAuthTest extends SecuritySockets {
   static final CurveKeys SERVER = CurveKeys.generate();
   static final CurveKeys CLIENT = CurveKeys.generate();
   static final CurveKeys STRANGER = CurveKeys.generate();
 
-  private ZContext ctx;
-  private final List<ZSocket> sockets = new ArrayList<>();
   private ZAuthenticator auth;
 
-  @BeforeAll
-  void open() {
-    ctx = new ZContext();
-  }
-
-  @AfterAll
-  void close() {
-    ctx.close();
-  }
-
+  @Override
   @AfterEach
-  void closeSockets() {
-    sockets.forEach(ZSocket::close);
-    sockets.clear();
+  void closeSockets() throws InterruptedException {
+    super.closeSockets();
     if (auth != null) auth.close();
     auth = null;
-  }
-
-  private ZSocket socket(SocketType type, Map<ZmqOption, Object> options) {
-    ZSocket s = ctx.socket(type);
-    sockets.add(s);
-    s.setOption(ZmqOption.LINGER, 0);
-    s.setOption(ZmqOption.RCVTIMEO, (int) WAIT.toMillis());
-    options.forEach(s::setOption);
-    return s;
-  }
-
-  TestProbe<SocketEvent> monitor(ZSocket s) {
-    TestProbe<SocketEvent> p = TestProbe.create(SocketEvent.class, ctx.system());
-    s.monitor(p.ref(), EventType.ALL_V1);
-    return p;
-  }
-
-  static SocketEvent await(TestProbe<SocketEvent> p, EventType... types) {
-    List<EventType> wanted = List.of(types);
-    return p.fishForMessage(WAIT, "waiting for " + wanted,
-        e -> wanted.contains(e.type()) ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
   }
 
   private ZSocket curveServer(String domain) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Frame;
@@ -23,64 +22,32 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * ZAP with a user's own REP handler bound at inproc://zeromq.zap.01 (RFC 27 exactly as libzmq
  * speaks it), the replies a misbehaving handler gives, and libzmq 4.3's rule when no handler is
  * bound.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZapHandlerTest {
-  private static final Duration WAIT = ZAuthTest.WAIT;
+class ZapHandlerTest extends SecuritySockets {
   private static final CurveKeys SERVER = CurveKeys.generate();
   private static final CurveKeys CLIENT = CurveKeys.generate();
   private static final int EFAULT = 14;
 
-  private ZContext ctx;
-  private final List<ZSocket> sockets = new ArrayList<>();
   private final List<Thread> handlers = new ArrayList<>();
   private final LinkedBlockingQueue<Msg> requests = new LinkedBlockingQueue<>();
 
-  @BeforeAll
-  void open() {
-    ctx = new ZContext();
-  }
-
-  @AfterAll
-  void close() {
-    ctx.close();
-  }
-
+  @Override
   @AfterEach
-  void closeAll() throws InterruptedException {
-    sockets.forEach(ZSocket::close);
-    sockets.clear();
+  void closeSockets() throws InterruptedException {
+    super.closeSockets();
     for (Thread t : handlers) {
       t.interrupt();
       t.join(WAIT.toMillis());
     }
     handlers.clear();
     requests.clear();
-  }
-
-  private ZSocket socket(SocketType type, Map<ZmqOption, Object> options) {
-    ZSocket s = ctx.socket(type);
-    sockets.add(s);
-    s.setOption(ZmqOption.LINGER, 0);
-    s.setOption(ZmqOption.RCVTIMEO, (int) WAIT.toMillis());
-    options.forEach(s::setOption);
-    return s;
-  }
-
-  private TestProbe<SocketEvent> monitor(ZSocket s) {
-    TestProbe<SocketEvent> p = TestProbe.create(SocketEvent.class, ctx.system());
-    s.monitor(p.ref(), EventType.ALL_V1);
-    return p;
   }
 
   /**
@@ -160,7 +127,7 @@ class ZapHandlerTest {
     String ep = server.bind("tcp://127.0.0.1:*");
     ZSocket client = curveClient(ep);
     client.send(io.pekkozmq.engine.Msg.ofStrings("no"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_AUTH, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_AUTH, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_AUTH, e.type());
     assertEquals(400, e.value());
     assertNull(server.tryRecv());
@@ -173,7 +140,7 @@ class ZapHandlerTest {
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
     curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("never"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_NO_DETAIL, e.type());
     assertNull(server.tryRecv());
   }
@@ -185,7 +152,7 @@ class ZapHandlerTest {
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
     curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("bad"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED,
+    SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED,
         EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_FAILED_AUTH, EventType.DISCONNECTED);
     assertEquals(EventType.HANDSHAKE_FAILED_PROTOCOL, e.type(), e.toString());
     assertEquals(ProtocolError.ZAP_BAD_VERSION.code(), e.value());
@@ -199,7 +166,7 @@ class ZapHandlerTest {
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
     curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("bad"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_PROTOCOL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(ProtocolError.ZAP_BAD_REQUEST_ID.code(), e.value());
   }
 
@@ -221,7 +188,7 @@ class ZapHandlerTest {
     TestProbe<SocketEvent> events = monitor(server);
     String ep = server.bind("tcp://127.0.0.1:*");
     curveClient(ep).send(io.pekkozmq.engine.Msg.ofStrings("enforced"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_NO_DETAIL, e.type());
     assertEquals(EFAULT, e.value());
   }
@@ -234,7 +201,7 @@ class ZapHandlerTest {
     ZSocket c = socket(SocketType.PUSH, Map.of(ZmqOption.PLAIN_USERNAME, "u", ZmqOption.PLAIN_PASSWORD, "p"));
     c.connect(ep);
     c.send(io.pekkozmq.engine.Msg.ofStrings("refused"), java.time.Duration.ofMillis(100)); // a refused peer's pipe may be gone
-    SocketEvent e = ZAuthTest.await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
+    SocketEvent e = await(events, EventType.HANDSHAKE_FAILED_NO_DETAIL, EventType.HANDSHAKE_SUCCEEDED);
     assertEquals(EventType.HANDSHAKE_FAILED_NO_DETAIL, e.type());
     assertEquals(EFAULT, e.value());
     assertNull(server.tryRecv());
