@@ -3,6 +3,7 @@ package io.pekkozmq.actors;
 import io.pekkozmq.engine.event.EventType;
 import io.pekkozmq.engine.event.SocketEvent;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.FishingOutcomes;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -18,9 +19,13 @@ final class MonitorProbes {
     return probe;
   }
 
-  /** The next event of {@code type}, skipping others; fails after {@code wait}. */
+  /**
+   * The next event of {@code type}, skipping others; fails after {@code wait}, and the failure lists
+   * the events skipped on the way.
+   */
   static SocketEvent await(TestProbe<SocketEvent> probe, EventType type, Duration wait) {
-    return probe.fishForMessage(wait, "waiting for " + type,
-        e -> e.type() == type ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+    List<SocketEvent> seen = probe.fishForMessage(wait, "waiting for " + type,
+        e -> e.type() == type ? FishingOutcomes.complete() : FishingOutcomes.continueAndCollect());
+    return seen.get(seen.size() - 1);
   }
 }
