@@ -233,7 +233,12 @@ public final class ZeroMQ implements Extension {
       system.log().warn("CoordinatedShutdown phase {} times out after {}, before pekko-zmq.max-termination ({}): "
           + "sockets still lingering then are cut off", phase, phaseTimeout, settings.maxTermination());
     }
-    cs.addTask(phase, "pekko-zmq-close-sockets", () -> terminateAsync().thenApply(delivered -> Done.done()));
+    try {
+      cs.addTask(phase, "pekko-zmq-close-sockets", () -> terminateAsync().thenApply(delivered -> Done.done()));
+    } catch (IllegalStateException shutdownUnderWay) {
+      // a context made while its system shuts down: its sockets end with the system
+      system.log().debug("pekko-zmq: CoordinatedShutdown already running, sockets are not closed in {}", phase);
+    }
   }
 
   public boolean isTerminated() {
