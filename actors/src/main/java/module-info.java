@@ -15,5 +15,7 @@ module pekko.zmq.actors {
 
   exports io.pekkozmq.actors;
   exports io.pekkozmq.actors.security;
+  // Pekko instantiates the serializer (reference.conf) by reflection
+  exports io.pekkozmq.actors.serialization;
   exports io.pekkozmq.actors.spi to pekko.zmq.monitor, pekko.zmq.streams;
 }

@@ -125,30 +125,36 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   // ---- internal -----------------------------------------------------------------------------
 
+  /**
+   * The socket's messages to itself: never serialized (they hold pipes and sessions), so Pekko's
+   * {@code serialize-messages} check passes them by.
+   */
+  private interface Internal extends Command, org.apache.pekko.actor.NoSerializationVerificationNeeded {}
+
   /** A session or an inproc connect has put a pipe into the core: the actor's bookkeeping follows. */
-  private record PipeAttached(Pipe.End end, ActorRef<Session.Command> session) implements Command {}
+  private record PipeAttached(Pipe.End end, ActorRef<Session.Command> session) implements Internal {}
 
   /** A session's pipe has gone (its term, or the session released it): the books follow. */
-  private record PipeGone(Pipe.End end) implements Command {}
+  private record PipeGone(Pipe.End end) implements Internal {}
 
   /** A command of the pipe's control plane that {@link PipeWakeUps} could not apply in place. */
-  private record FromPipe(Pipe.Command command) implements Command {}
+  private record FromPipe(Pipe.Command command) implements Internal {}
 
   /** A network pipe became readable and a typed subscriber is waiting (the core already knows). */
-  private enum Readable implements Command { INSTANCE }
+  private enum Readable implements Internal { INSTANCE }
 
   /** A network pipe has room again and sends are pending here (the core already knows). */
-  private enum Writable implements Command { INSTANCE }
+  private enum Writable implements Internal { INSTANCE }
 
   /** The pattern gave up a pipe (ROUTER_HANDOVER, STREAM's close): libzmq's pipe terminate. */
-  private record TerminatePipe(Pipe.End end) implements Command {}
+  private record TerminatePipe(Pipe.End end) implements Internal {}
 
   /** A reply that had to wait for something off the actor (an unbind's listener closing its port). */
-  private record Answer(ActorRef<Reply> replyTo, Reply reply) implements Command {}
+  private record Answer(ActorRef<Reply> replyTo, Reply reply) implements Internal {}
 
-  private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Command {}
+  private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Internal {}
 
-  private enum LingerExpired implements Command { INSTANCE }
+  private enum LingerExpired implements Internal { INSTANCE }
 
   private record PendingSend(Msg msg, ActorRef<Reply> replyTo) {}
 
@@ -179,6 +185,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final ArrayDeque<PendingSend> pendingSends = new ArrayDeque<>();
 
   private ActorRef<Delivery> subscriber;
+  /** {@code pekko-zmq.delivery-max-bytes}: the payload bytes one Delivery carries at most. */
+  private final long deliveryMaxBytes;
   private long demand;
   private int childrenAlive;
 
@@ -194,6 +202,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.options = options;
     var monitorConfig = zmq.system().settings().config().getConfig("pekko-zmq.monitor");
     this.monitors = new MonitorHub(core.id(), monitorConfig.getLong("initial-demand"), monitorConfig.getInt("buffer"));
+    this.deliveryMaxBytes = zmq.system().settings().config().getBytes("pekko-zmq.delivery-max-bytes");
     this.bindEvents = monitors.sink(true);
     this.connectEvents = monitors.sink(false);
     this.link = new SessionBinder();
@@ -515,8 +524,27 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       int n = core.drain(out, (int) Math.min(demand, batch));
       if (n == 0) return;
       demand -= n;
-      subscriber.tell(new Delivery(out, self));
+      tellDeliveries(out);
     }
+  }
+
+  /**
+   * One Delivery per {@code pekko-zmq.delivery-max-bytes} of payload (a larger message alone), so
+   * a batch to a subscriber on another node fits one remote message (Artery's maximum frame).
+   */
+  private void tellDeliveries(List<Msg> out) {
+    long bytes = 0;
+    int from = 0;
+    for (int i = 0; i < out.size(); i++) {
+      long size = out.get(i).byteSize();
+      if (i > from && bytes + size > deliveryMaxBytes) {
+        subscriber.tell(new Delivery(List.copyOf(out.subList(from, i)), self));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    subscriber.tell(new Delivery(from == 0 ? out : List.copyOf(out.subList(from, out.size())), self));
   }
 
   // ---- pipes --------------------------------------------------------------------------------

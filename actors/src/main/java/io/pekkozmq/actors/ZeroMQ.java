@@ -13,16 +13,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 
 /**
  * The ZeroMQ context (libzmq's ctx_t) as a Pekko Extension: {@code ZeroMQ.get(system)}. It owns
@@ -61,6 +67,8 @@ public final class ZeroMQ implements Extension {
   private volatile boolean terminated;
   /** The I/O threads have been told to stop (once, whichever terminate saw the last socket go). */
   private final java.util.concurrent.atomic.AtomicBoolean ioThreadsStopped = new java.util.concurrent.atomic.AtomicBoolean();
+  /** The outcome of the one termination, once it has begun. */
+  private final AtomicReference<CompletableFuture<Boolean>> termination = new AtomicReference<>();
 
   private ZeroMQ(ActorSystem<?> system) {
     this.system = system;
@@ -73,6 +81,7 @@ public final class ZeroMQ implements Extension {
       ioThreads.add(IoThread.start(system, "pekko-zmq-io-" + ctx + "-" + i, settings.ioThroughput()));
     }
     system.getWhenTerminated().whenComplete((d, t) -> ioThreads.forEach(IoThread::stop));
+    closeSocketsOnShutdown();
   }
 
   /** The context of this actor system. */
@@ -110,6 +119,28 @@ public final class ZeroMQ implements Extension {
   /** A new socket for actor users: its typed reference. */
   public ActorRef<Socket.Command> socketActor(SocketType type) {
     return socket(type).actor();
+  }
+
+  /**
+   * A new socket actor, registered with the actor system's Receptionist under {@code key}: actors
+   * on any node of a cluster find it with {@code Receptionist.find} or {@code subscribe} and use
+   * its typed protocol (the messages travel with {@code io.pekkozmq.actors.serialization.ZmqSerializer}).
+   * The registration ends when the socket stops.
+   */
+  public ActorRef<Socket.Command> socketActor(SocketType type, ServiceKey<Socket.Command> key) {
+    ActorRef<Socket.Command> socket = socketActor(type);
+    system.receptionist().tell(Receptionist.register(key, socket));
+    return socket;
+  }
+
+  /**
+   * Registers {@code socket} with the Receptionist under {@code key}; completes when the local
+   * Receptionist has taken it (a cluster's other nodes see it once the registry has spread,
+   * typically within a second).
+   */
+  public CompletionStage<Receptionist.Registered> register(ServiceKey<Socket.Command> key, ActorRef<Socket.Command> socket) {
+    return AskPattern.<Receptionist.Command, Receptionist.Registered>ask(system.receptionist(),
+        replyTo -> Receptionist.register(key, socket, replyTo), settings.commandTimeout(), system.scheduler());
   }
 
   /** Chooses the least loaded I/O thread among those allowed by {@code affinity} (0: any). */
@@ -150,8 +181,25 @@ public final class ZeroMQ implements Extension {
    *     delivered; false when LINGER or max-termination cut some off
    */
   public boolean terminate() {
+    try {
+      return terminateAsync().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@link #terminate} without blocking: the first call closes every socket; it and every later
+   * call (the actor system's CoordinatedShutdown, {@link ZContext#close}) share one outcome, which
+   * completes within {@code pekko-zmq.max-termination}.
+   */
+  public CompletableFuture<Boolean> terminateAsync() {
+    CompletableFuture<Boolean> mine = new CompletableFuture<>();
+    if (!termination.compareAndSet(null, mine)) return termination.get();
     terminated = true;
-    long deadline = System.nanoTime() + settings.maxTermination().toNanos();
     List<CompletableFuture<Boolean>> waits = new ArrayList<>();
     for (Map.Entry<SocketCore, ActorRef<Socket.Command>> e : sockets.entrySet()) {
       waits.add(whenStopped(e.getKey()));
@@ -166,15 +214,31 @@ public final class ZeroMQ implements Extension {
         ioThreads.forEach(t -> t.actor().tell(new IoThread.Stop(null)));
       }
     });
-    try {
-      allStopped
-          .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (Exception timedOutOrInterrupted) {
-      // max-termination reached: whatever still lingers is dropped when the system stops
-      if (timedOutOrInterrupted instanceof InterruptedException) Thread.currentThread().interrupt();
-      return false;
+    // max-termination reached: whatever still lingers is dropped when the system stops
+    allStopped.orTimeout(settings.maxTermination().toNanos(), TimeUnit.NANOSECONDS)
+        .whenComplete((ok, timedOut) -> mine.complete(timedOut == null && waits.stream().allMatch(w -> w.getNow(false))));
+    return mine;
+  }
+
+  /**
+   * The CoordinatedShutdown task: after the cluster has been left ({@code pekko-zmq.coordinated-shutdown.phase},
+   * by default {@code before-actor-system-terminate}), sockets linger up to max-termination.
+   */
+  private void closeSocketsOnShutdown() {
+    String phase = system.settings().config().getString("pekko-zmq.coordinated-shutdown.phase");
+    if (phase.isEmpty()) return;
+    CoordinatedShutdown cs = CoordinatedShutdown.get(system);
+    Duration phaseTimeout = Duration.ofNanos(cs.timeout(phase).toNanos());
+    if (phaseTimeout.compareTo(settings.maxTermination()) < 0) {
+      system.log().warn("CoordinatedShutdown phase {} times out after {}, before pekko-zmq.max-termination ({}): "
+          + "sockets still lingering then are cut off", phase, phaseTimeout, settings.maxTermination());
     }
-    return waits.stream().allMatch(w -> w.getNow(false));
+    try {
+      cs.addTask(phase, "pekko-zmq-close-sockets", () -> terminateAsync().thenApply(delivered -> Done.done()));
+    } catch (IllegalStateException shutdownUnderWay) {
+      // a context made while its system shuts down: its sockets end with the system
+      system.log().debug("pekko-zmq: CoordinatedShutdown already running, sockets are not closed in {}", phase);
+    }
   }
 
   public boolean isTerminated() {

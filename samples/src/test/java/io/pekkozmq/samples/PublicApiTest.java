@@ -64,7 +64,8 @@ class PublicApiTest {
       if (e.isQualified()) qualified.add(e.source() + " to " + new TreeSet<>(e.targets()));
     }
     assertEquals(Set.of("io.pekkozmq.actors.spi to [pekko.zmq.monitor, pekko.zmq.streams]"), qualified);
-    assertEquals(Set.of("io.pekkozmq.actors", "io.pekkozmq.actors.security"), exportedToAll(actors));
+    assertEquals(Set.of("io.pekkozmq.actors", "io.pekkozmq.actors.security", "io.pekkozmq.actors.serialization"),
+        exportedToAll(actors));
     for (String name : List.of("pekko.zmq.actors", "pekko.zmq.monitor", "pekko.zmq.streams")) {
       for (String p : exportedToAll(module(name).getDescriptor())) {
         assertFalse(p.contains(".impl"), name + " exports " + p + " to everyone");

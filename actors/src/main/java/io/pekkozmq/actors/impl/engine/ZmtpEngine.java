@@ -53,7 +53,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * not judge the peer then.
  */
 public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> implements IoHandler, FrameSink, FrameSource {
-  public sealed interface Command permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow,
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded permits Attach, ActivateRead, ActivateWrite, Close, HandshakeTimeout, StopNow,
       Heartbeat, HalfClosed, ZapReplyReady {}
 
   /** The session hands over the pipe end to read outbound and write inbound messages. */

@@ -44,7 +44,7 @@ import scala.concurrent.duration.FiniteDuration;
  */
 public final class IoThread {
   /** The I/O thread's protocol. */
-  public sealed interface Command permits Stop, GetLoad, GetStatistics, Plug, Unplug, Idle {}
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded permits Stop, GetLoad, GetStatistics, Plug, Unplug, Idle {}
 
   /**
    * libzmq's stop, sent by the context once its sockets have stopped (and with them every object

@@ -34,7 +34,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * a port scanner or a half-open connection never swallows a message.
  */
 public final class Session extends AbstractBehavior<Session.Command> {
-  public sealed interface Command
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded
       permits Connected, ConnectGaveUp, Handshaked, EngineDrained, EngineStopped, Term, LingerExpired, PipeCommand {}
 
   /** The connecter made a connection. */

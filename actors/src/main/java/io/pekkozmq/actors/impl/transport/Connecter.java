@@ -27,7 +27,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
  * Emits CONNECT_DELAYED, CONNECTED, CLOSED and CONNECT_RETRIED (with the interval) as libzmq does.
  */
 public final class Connecter extends AbstractBehavior<Connecter.Command> implements IoHandler {
-  public sealed interface Command permits Attempt, ConnectReady, ConnectTimedOut {}
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded permits Attempt, ConnectReady, ConnectTimedOut {}
 
   /**
    * Who the connecter reports to (its session), as libzmq's connecter reports to its own_t

@@ -32,7 +32,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
  * children, so unbinding closes the connections accepted through it, as libzmq does.
  */
 public final class Listener extends AbstractBehavior<Listener.Command> implements IoHandler {
-  public sealed interface Command permits Accept, Term {}
+  public sealed interface Command extends org.apache.pekko.actor.NoSerializationVerificationNeeded permits Accept, Term {}
 
   private enum Accept implements Command { INSTANCE }
 
