@@ -33,7 +33,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * The cluster's one ZeroMQ endpoint, run as a Cluster Singleton: a ROUTER bound at the endpoint
  * whose requests go round-robin to the {@link Worker}s of every reachable member (found through
  * the Receptionist), each answer going back to the client that asked (its routing envelope stays
- * here, keyed by the job's id).
+ * here, keyed by the job's id). A delivery's requests go out as one {@link Worker.Jobs} per worker,
+ * and come back as one {@link Answers}: under load, one message between members carries many
+ * requests.
  *
  * <p>Flow control is the socket's demand: the gateway asks for at most {@code in-flight} requests
  * and asks for more as answers come back, so a slow cluster holds clients back at the ROUTER's
@@ -49,8 +51,11 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   /** What the gateway hears. */
   public interface Command {}
 
-  /** A worker's answer: the frames to send back after the request's envelope. */
-  public record Answer(long id, List<byte[]> frames) implements Command, GatewayMessage {}
+  /** A worker's answer to one request: the frames to send back after the request's envelope. */
+  public record Answer(long id, List<byte[]> frames) {}
+
+  /** A worker's answers to one {@link Worker.Jobs}. */
+  public record Answers(List<Answer> answers) implements Command, GatewayMessage {}
 
   private record SocketReply(Socket.Reply reply) implements Command {}
 
@@ -85,12 +90,12 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   private final int gatewayPort;
   private final ActorRef<Socket.Command> socket;
   private final ActorRef<Socket.Reply> replies;
-  private final ActorRef<Gateway.Answer> answers;
+  private final ActorRef<Gateway.Answers> answers;
   private final long bindDeadline;
   private boolean bound;
   private long nextId;
   private int credit;
-  private List<ActorRef<Worker.Job>> workers = List.of();
+  private List<ActorRef<Worker.Jobs>> workers = List.of();
   private int nextWorker;
   private final Map<Long, Pending> pending = new HashMap<>();
   private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
@@ -133,7 +138,7 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
           return this;
         })
         .onMessage(Received.class, r -> onReceived(r.delivery()))
-        .onMessage(Answer.class, this::onAnswer)
+        .onMessage(Answers.class, this::onAnswers)
         .onMessage(WorkersChanged.class, this::onWorkersChanged)
         .onMessageEquals(Sweep.INSTANCE, this::onSweep)
         .onSignal(PostStop.class, s -> closeSocket())
@@ -160,6 +165,9 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   }
 
   private Behavior<Command> onReceived(Socket.Delivery d) {
+    // one batch per worker for the whole delivery, the requests dealt round-robin
+    List<List<Worker.Job>> batches = workers.isEmpty() ? null : new ArrayList<>(workers.size());
+    if (batches != null) for (int i = 0; i < workers.size(); i++) batches.add(null);
     for (Msg m : d.messages()) {
       // the envelope: the routing id and, from REQ clients, everything up to the empty delimiter
       int body = 1;
@@ -177,32 +185,37 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
       for (int i = 0; i < body; i++) envelope[i] = m.frame(i);
       List<byte[]> frames = new ArrayList<>(m.size() - body);
       for (int i = body; i < m.size(); i++) frames.add(m.frame(i).toByteArray());
-      dispatch(envelope, frames);
+      if (batches == null) {
+        waiting.add(new Waiting(envelope, frames));
+        continue;
+      }
+      long id = nextId++;
+      pending.put(id, new Pending(envelope, System.nanoTime()));
+      int w = nextWorker;
+      nextWorker = (nextWorker + 1) % workers.size();
+      if (batches.get(w) == null) batches.set(w, new ArrayList<>());
+      batches.get(w).add(new Worker.Job(id, frames));
+    }
+    if (batches != null) {
+      for (int w = 0; w < batches.size(); w++) {
+        if (batches.get(w) != null) workers.get(w).tell(new Worker.Jobs(batches.get(w), gatewayPort, answers));
+      }
     }
     returnCredit();
     return this;
   }
 
-  private void dispatch(Frame[] envelope, List<byte[]> frames) {
-    if (workers.isEmpty()) {
-      waiting.add(new Waiting(envelope, frames));
-      return;
+  private Behavior<Command> onAnswers(Answers as) {
+    for (Answer a : as.answers()) {
+      Pending p = pending.remove(a.id());
+      if (p == null) continue; // timed out already; the client has asked again
+      Frame[] out = new Frame[p.envelope().length + a.frames().size()];
+      System.arraycopy(p.envelope(), 0, out, 0, p.envelope().length);
+      int i = p.envelope().length;
+      for (byte[] f : a.frames()) out[i++] = Frame.wrap(f);
+      socket.tell(new Socket.Send(Msg.of(out), null));
+      credit++;
     }
-    long id = nextId++;
-    pending.put(id, new Pending(envelope, System.nanoTime()));
-    ActorRef<Worker.Job> w = workers.get(nextWorker++ % workers.size());
-    w.tell(new Worker.Job(id, frames, gatewayPort, answers));
-  }
-
-  private Behavior<Command> onAnswer(Answer a) {
-    Pending p = pending.remove(a.id());
-    if (p == null) return this; // timed out already; the client has asked again
-    Frame[] out = new Frame[p.envelope().length + a.frames().size()];
-    System.arraycopy(p.envelope(), 0, out, 0, p.envelope().length);
-    int i = p.envelope().length;
-    for (byte[] f : a.frames()) out[i++] = Frame.wrap(f);
-    socket.tell(new Socket.Send(Msg.of(out), null));
-    credit++;
     returnCredit();
     return this;
   }
@@ -216,13 +229,18 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   }
 
   private Behavior<Command> onWorkersChanged(WorkersChanged c) {
-    List<ActorRef<Worker.Job>> now = new ArrayList<>(c.listing().getServiceInstances(Worker.KEY));
+    List<ActorRef<Worker.Jobs>> now = new ArrayList<>(c.listing().getServiceInstances(Worker.KEY));
     now.sort(Comparator.comparing(ActorRef::toString));
     if (!now.equals(workers)) status.accept("gateway: " + now.size() + " worker(s) reachable");
     workers = List.copyOf(now);
+    nextWorker = 0;
+    // requests that came while no worker was known: one job each, round-robin
     while (!workers.isEmpty() && !waiting.isEmpty()) {
       Waiting w = waiting.poll();
-      dispatch(w.envelope(), w.frames());
+      long id = nextId++;
+      pending.put(id, new Pending(w.envelope(), System.nanoTime()));
+      workers.get(nextWorker).tell(new Worker.Jobs(List.of(new Worker.Job(id, w.frames())), gatewayPort, answers));
+      nextWorker = (nextWorker + 1) % workers.size();
     }
     return this;
   }

@@ -13,16 +13,21 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.SerializerWithStringManifest;
 
 /**
- * The gateway's messages between members, in binary: a {@link Worker.Job} as
- * {@code id:int64, gatewayPort:int32, replyTo:(len:int32, utf8), frames}, a {@link Gateway.Answer}
- * as {@code id:int64, frames}; frames as {@code count:int32} then {@code (len:int32, bytes)} each.
- * ActorRefs travel as {@link ActorRefResolver} strings. Manifests "J" and "A" are stable.
+ * The gateway's messages between members, in binary (big-endian):
+ * <pre>
+ *   Worker.Jobs     (manifest "J"): gatewayPort:int32, replyTo:(len:int32, utf8), count:int32, count x (id:int64, frames)
+ *   Gateway.Answers (manifest "A"): count:int32, count x (id:int64, frames)
+ *   frames: n:int32, n x (len:int32, bytes)
+ * </pre>
+ * ActorRefs travel as {@link ActorRefResolver} strings. The identifier and manifests are fixed:
+ * members of different builds must agree on them. Bytes that do not parse exactly (short, too
+ * long, a length past the end) fail with {@link NotSerializableException} naming the manifest.
  */
 public final class GatewaySerializer extends SerializerWithStringManifest {
-  /** Outside Pekko's reserved 0..40; fixed, since members of different builds must agree. */
+  /** Outside Pekko's reserved 0..40. */
   public static final int IDENTIFIER = 16_016;
-  private static final String JOB = "J";
-  private static final String ANSWER = "A";
+  public static final String JOBS = "J";
+  public static final String ANSWERS = "A";
 
   private final ExtendedActorSystem system;
   private volatile ActorRefResolver resolver;
@@ -38,24 +43,34 @@ public final class GatewaySerializer extends SerializerWithStringManifest {
 
   @Override
   public String manifest(Object o) {
-    if (o instanceof Worker.Job) return JOB;
-    if (o instanceof Gateway.Answer) return ANSWER;
+    if (o instanceof Worker.Jobs) return JOBS;
+    if (o instanceof Gateway.Answers) return ANSWERS;
     throw new IllegalArgumentException("GatewaySerializer cannot serialize " + o.getClass().getName());
   }
 
   @Override
   public byte[] toBinary(Object o) {
-    if (o instanceof Worker.Job j) {
+    if (o instanceof Worker.Jobs j) {
       byte[] ref = resolver().toSerializationFormat(j.replyTo()).getBytes(StandardCharsets.UTF_8);
-      ByteBuffer b = ByteBuffer.allocate(8 + 4 + 4 + ref.length + framesSize(j.frames()));
-      b.putLong(j.id()).putInt(j.gatewayPort()).putInt(ref.length).put(ref);
-      putFrames(b, j.frames());
+      int size = 4 + 4 + ref.length + 4;
+      for (Worker.Job job : j.jobs()) size += 8 + framesSize(job.frames());
+      ByteBuffer b = ByteBuffer.allocate(size);
+      b.putInt(j.gatewayPort()).putInt(ref.length).put(ref).putInt(j.jobs().size());
+      for (Worker.Job job : j.jobs()) {
+        b.putLong(job.id());
+        putFrames(b, job.frames());
+      }
       return b.array();
     }
-    if (o instanceof Gateway.Answer a) {
-      ByteBuffer b = ByteBuffer.allocate(8 + framesSize(a.frames()));
-      b.putLong(a.id());
-      putFrames(b, a.frames());
+    if (o instanceof Gateway.Answers as) {
+      int size = 4;
+      for (Gateway.Answer a : as.answers()) size += 8 + framesSize(a.frames());
+      ByteBuffer b = ByteBuffer.allocate(size);
+      b.putInt(as.answers().size());
+      for (Gateway.Answer a : as.answers()) {
+        b.putLong(a.id());
+        putFrames(b, a.frames());
+      }
       return b.array();
     }
     throw new IllegalArgumentException("GatewaySerializer cannot serialize " + o.getClass().getName());
@@ -65,22 +80,27 @@ public final class GatewaySerializer extends SerializerWithStringManifest {
   public Object fromBinary(byte[] bytes, String manifest) throws NotSerializableException {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     try {
-      switch (manifest) {
-        case JOB -> {
-          long id = b.getLong();
+      Object o = switch (manifest) {
+        case JOBS -> {
           int gatewayPort = b.getInt();
           byte[] ref = new byte[length(b)];
           b.get(ref);
-          ActorRef<Gateway.Answer> replyTo = resolver().resolveActorRef(new String(ref, StandardCharsets.UTF_8));
-          List<byte[]> frames = frames(b);
-          return new Worker.Job(id, frames, gatewayPort, replyTo);
+          ActorRef<Gateway.Answers> replyTo = resolver().resolveActorRef(new String(ref, StandardCharsets.UTF_8));
+          int n = count(b, 12);
+          List<Worker.Job> jobs = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) jobs.add(new Worker.Job(b.getLong(), frames(b)));
+          yield new Worker.Jobs(jobs, gatewayPort, replyTo);
         }
-        case ANSWER -> {
-          long id = b.getLong();
-          return new Gateway.Answer(id, frames(b));
+        case ANSWERS -> {
+          int n = count(b, 12);
+          List<Gateway.Answer> answers = new ArrayList<>(n);
+          for (int i = 0; i < n; i++) answers.add(new Gateway.Answer(b.getLong(), frames(b)));
+          yield new Gateway.Answers(answers);
         }
         default -> throw new NotSerializableException("GatewaySerializer: unknown manifest '" + manifest + "'");
-      }
+      };
+      if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " bytes after the last frame");
+      return o;
     } catch (BufferUnderflowException | IllegalArgumentException e) {
       throw new NotSerializableException("GatewaySerializer: malformed '" + manifest + "' of " + bytes.length
           + " bytes: " + e);
@@ -105,16 +125,23 @@ public final class GatewaySerializer extends SerializerWithStringManifest {
   }
 
   private static List<byte[]> frames(ByteBuffer b) {
-    int n = length(b);
-    if (n > b.remaining() / 4) throw new IllegalArgumentException("frame count " + n + " exceeds the bytes left");
+    int n = count(b, 4);
     List<byte[]> frames = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       byte[] f = new byte[length(b)];
       b.get(f);
       frames.add(f);
     }
-    if (b.hasRemaining()) throw new IllegalArgumentException(b.remaining() + " bytes after the last frame");
     return frames;
+  }
+
+  /** A count of items of at least {@code minBytes} each, checked against the bytes left. */
+  private static int count(ByteBuffer b, int minBytes) {
+    int n = b.getInt();
+    if (n < 0 || n > b.remaining() / minBytes) {
+      throw new IllegalArgumentException("count " + n + " with " + b.remaining() + " bytes left");
+    }
+    return n;
   }
 
   private static int length(ByteBuffer b) {

@@ -111,32 +111,47 @@ class ClusterGatewayTest {
     Serialization ser = SerializationExtension.get(Adapter.toClassic(system));
     byte[] big = new byte[1 << 20];
     Arrays.fill(big, (byte) 7);
-    var replyTo = Adapter.toTyped(Adapter.toClassic(system).deadLetters()).<Gateway.Answer>unsafeUpcast();
-    for (List<byte[]> frames : List.of(List.<byte[]>of(), List.of(new byte[0]), List.of(big),
-        List.of("a".getBytes(), new byte[0], "ccc".getBytes()))) {
-      Worker.Job job = new Worker.Job(42, frames, 2552, replyTo);
-      Serializer s = ser.findSerializerFor(job);
-      assertInstanceOf(GatewaySerializer.class, s);
-      Worker.Job back = (Worker.Job) ser.deserialize(ser.serialize(job).get(), s.identifier(),
-          Serializers.manifestFor(s, job)).get();
-      assertEquals(42, back.id());
-      assertEquals(2552, back.gatewayPort());
-      assertEquals(replyTo.path(), back.replyTo().path());
-      assertFrames(frames, back.frames());
-
-      Gateway.Answer answer = new Gateway.Answer(-1, frames);
-      assertInstanceOf(GatewaySerializer.class, ser.findSerializerFor(answer));
-      Gateway.Answer a2 = (Gateway.Answer) ser.deserialize(ser.serialize(answer).get(), s.identifier(), "A").get();
-      assertEquals(-1, a2.id());
-      assertFrames(frames, a2.frames());
+    var replyTo = Adapter.toTyped(Adapter.toClassic(system).deadLetters()).<Gateway.Answers>unsafeUpcast();
+    List<List<byte[]>> cases = List.of(List.of(), List.of(new byte[0]), List.of(big),
+        List.of("a".getBytes(), new byte[0], "ccc".getBytes()));
+    List<Worker.Job> jobs = new ArrayList<>();
+    List<Gateway.Answer> answers = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      jobs.add(new Worker.Job(Long.MAX_VALUE - i, cases.get(i)));
+      answers.add(new Gateway.Answer(-i, cases.get(i)));
     }
-    GatewaySerializer gs = (GatewaySerializer) ser.serializerFor(Worker.Job.class);
-    byte[] good = gs.toBinary(new Gateway.Answer(1, List.of("x".getBytes())));
-    byte[] truncated = Arrays.copyOf(good, good.length - 1);
-    NotSerializableException e = assertThrows(NotSerializableException.class, () -> gs.fromBinary(truncated, "A"));
+    for (Worker.Jobs batch : List.of(new Worker.Jobs(jobs, 2552, replyTo), new Worker.Jobs(List.of(), 1, replyTo))) {
+      Serializer s = ser.findSerializerFor(batch);
+      assertInstanceOf(GatewaySerializer.class, s);
+      Worker.Jobs back = (Worker.Jobs) ser.deserialize(ser.serialize(batch).get(), s.identifier(),
+          Serializers.manifestFor(s, batch)).get();
+      assertEquals(batch.gatewayPort(), back.gatewayPort());
+      assertEquals(replyTo.path(), back.replyTo().path());
+      assertEquals(batch.jobs().size(), back.jobs().size());
+      for (int i = 0; i < batch.jobs().size(); i++) {
+        assertEquals(batch.jobs().get(i).id(), back.jobs().get(i).id());
+        assertFrames(batch.jobs().get(i).frames(), back.jobs().get(i).frames());
+      }
+    }
+    Gateway.Answers as = new Gateway.Answers(answers);
+    Serializer s = ser.findSerializerFor(as);
+    assertInstanceOf(GatewaySerializer.class, s);
+    Gateway.Answers back = (Gateway.Answers) ser.deserialize(ser.serialize(as).get(), s.identifier(),
+        GatewaySerializer.ANSWERS).get();
+    assertEquals(answers.size(), back.answers().size());
+    for (int i = 0; i < answers.size(); i++) {
+      assertEquals(answers.get(i).id(), back.answers().get(i).id());
+      assertFrames(answers.get(i).frames(), back.answers().get(i).frames());
+    }
+
+    GatewaySerializer gs = (GatewaySerializer) s;
+    byte[] good = gs.toBinary(new Gateway.Answers(List.of(new Gateway.Answer(1, List.of("x".getBytes())))));
+    NotSerializableException e = assertThrows(NotSerializableException.class,
+        () -> gs.fromBinary(Arrays.copyOf(good, good.length - 1), GatewaySerializer.ANSWERS));
     assertTrue(e.getMessage().contains("malformed 'A'"), e.getMessage());
+    assertThrows(NotSerializableException.class, () -> gs.fromBinary(Arrays.copyOf(good, good.length + 1), "A"));
     byte[] hugeCount = good.clone();
-    hugeCount[8] = 0x7f; // the frame count's high byte
+    hugeCount[0] = 0x7f; // the answer count's high byte
     assertThrows(NotSerializableException.class, () -> gs.fromBinary(hugeCount, "A"));
     assertThrows(NotSerializableException.class, () -> gs.fromBinary(good, "Z"));
   }
