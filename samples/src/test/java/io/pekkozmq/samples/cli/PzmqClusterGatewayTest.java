@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The bound: failure detection (heartbeat 1 s, acceptable pause 3 s), the resolver's
  * stable-after (3 s), the singleton's removal margin (3 s, = stable-after), then the hand-over and
- * the bind. Measured 12.1 to 12.6 s on a busy 2-core machine; asserted at {@value #FAILOVER_BOUND_S} s.
+ * the bind. Measured 12.1 to 13.3 s on a busy 2-core machine; asserted at {@value #FAILOVER_BOUND_S} s.
  */
 class PzmqClusterGatewayTest {
   private static final Duration START = Duration.ofSeconds(90);
