@@ -93,6 +93,7 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
   private final ActorRef<Gateway.Answers> answers;
   private final long bindDeadline;
   private boolean bound;
+  private int bindFailures;
   private long nextId;
   private int credit;
   private List<ActorRef<Worker.Jobs>> workers = List.of();
@@ -150,7 +151,8 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
     if (bound) return this; // nothing else asks for a reply
     if (r.reply() instanceof Socket.Bound b) {
       bound = true;
-      status.accept("gateway bound at " + b.endpoint() + " on member " + gatewayPort);
+      status.accept("gateway bound at " + b.endpoint() + " on member " + gatewayPort
+          + (bindFailures == 0 ? "" : " (after " + bindFailures + " failed attempts)"));
       socket.tell(new Socket.StartReceiving(ctx.messageAdapter(Socket.Delivery.class, Received::new),
           settings.inFlight()));
       return this;
@@ -159,7 +161,7 @@ public final class Gateway extends AbstractBehavior<Gateway.Command> {
     if (System.nanoTime() - bindDeadline > 0) {
       throw new IllegalStateException("gateway cannot bind " + endpoint + " for " + settings.bindRetryFor() + ": " + why);
     }
-    status.accept("gateway cannot bind " + endpoint + " yet (" + why + "), retrying");
+    if (bindFailures++ == 0) status.accept("gateway cannot bind " + endpoint + " yet (" + why + "), retrying");
     timers.startSingleTimer(RetryBind.INSTANCE, settings.bindRetryInterval());
     return this;
   }
