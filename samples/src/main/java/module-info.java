@@ -11,8 +11,12 @@ module pekko.zmq.samples {
   requires jdk.jshell;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
+  requires pekko.cluster.typed; // samples/cluster: the gateway
+  requires pekko.cluster;
 
   opens io.pekkozmq.samples.cli to info.picocli;
   opens io.pekkozmq.samples.seeds to info.picocli;
+  // picocli reads the command; Pekko instantiates the serializer named in pzmq-cluster.conf
+  opens io.pekkozmq.samples.cluster to info.picocli, pekko.actor;
   opens io.pekkozmq.samples.jupyter to info.picocli, com.fasterxml.jackson.databind;
 }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     subcommands = {SendCommand.class, RecvCommand.class, EchoCommand.class, ReqCommand.class,
         PerfCommand.class, DemoCommand.class, RelayCommand.class, KeygenCommand.class,
         io.pekkozmq.samples.seeds.MonitorBounceCommand.class, io.pekkozmq.samples.seeds.ProducerConsumersCommand.class,
-        io.pekkozmq.samples.jupyter.JupyterKernelCommand.class, io.pekkozmq.samples.jupyter.JupyterInstallCommand.class},
+        io.pekkozmq.samples.jupyter.JupyterKernelCommand.class, io.pekkozmq.samples.jupyter.JupyterInstallCommand.class,
+        io.pekkozmq.samples.cluster.ClusterNodeCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:ok", "1:runtime error", "2:usage error", "3:timeout"})
 public final class Pzmq implements Runnable {

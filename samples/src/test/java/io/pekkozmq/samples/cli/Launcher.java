@@ -23,6 +23,8 @@ final class Launcher implements AutoCloseable {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
   private final Thread outPump;
   private final Thread errPump;
+  /** stdout has reached its end (guarded by {@code out}). */
+  private boolean outPumpDone;
 
   private Launcher(Process process) {
     this.process = process;
@@ -111,6 +113,51 @@ final class Launcher implements AutoCloseable {
         + "\nstderr: " + stderr();
   }
 
+  /**
+   * Waits until stdout holds a line containing {@code text} (woken by the pump, no polling) and
+   * returns that line; fails with what the process printed if none comes within {@code timeout}.
+   */
+  String awaitStdout(String text, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (out) {
+      while (true) {
+        for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+          if (line.contains(text)) return line;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || (!process.isAlive() && outPumpDone)) {
+          fail("no line with '" + text + "' from pzmq within " + timeout + "\n" + describe());
+        }
+        try {
+          out.wait(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(left), 1000)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
+  }
+
+  /**
+   * SIGTERM; {@link #await} then gives the exit code. Through the process handle: {@link
+   * Process#destroy} would also close our ends of its pipes, and what it prints while it stops
+   * would be lost.
+   */
+  void terminate() {
+    process.toHandle().destroy();
+  }
+
+  /** SIGKILL, and waits (bounded) until the process is gone. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) fail("pzmq survived SIGKILL for 10 s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   @Override
   public void close() {
     process.destroyForcibly();
@@ -124,7 +171,7 @@ final class Launcher implements AutoCloseable {
     }
   }
 
-  private static Thread pump(InputStream in, ByteArrayOutputStream into) {
+  private Thread pump(InputStream in, ByteArrayOutputStream into) {
     Thread t = new Thread(() -> {
       byte[] buf = new byte[8192];
       try {
@@ -132,10 +179,15 @@ final class Launcher implements AutoCloseable {
         while ((n = in.read(buf)) > 0) {
           synchronized (into) {
             into.write(buf, 0, n);
+            into.notifyAll();
           }
         }
       } catch (IOException ignored) {
         // process gone
+      }
+      synchronized (into) {
+        if (into == out) outPumpDone = true;
+        into.notifyAll();
       }
     }, "pzmq-pump");
     t.setDaemon(true);
