@@ -103,7 +103,15 @@ final class RelayCommand implements Callable<Integer> {
       if (count != null) source = source.take(count);
       Pair<ZmqControl, ZmqControl> relay = source.toMat(ZmqSink.create(toSettings), Keep.both()).run(ctx.system());
 
-      String fromEp = result(relay.first().ready());
+      String fromEp;
+      try {
+        fromEp = result(relay.first().ready());
+      } catch (Exception e) {
+        // --timeout can end the source before its socket is bound (a slow start on a busy machine):
+        // the sink then holds the reason, the idle timeout, which is exit 3 and not an error
+        result(relay.second().whenClosed());
+        throw e;
+      }
       String toEp = result(relay.second().ready());
       System.out.println("from " + fromEp);
       System.out.println("to " + toEp);

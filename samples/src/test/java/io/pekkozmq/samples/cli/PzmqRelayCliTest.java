@@ -70,6 +70,14 @@ class PzmqRelayCliTest {
     assertEquals(Pzmq.TIMEOUT, l.exitCode(), l.describe());
   }
 
+  /** A timeout shorter than the sockets' start ends the source before it is bound: still a timeout (exit 3). */
+  @Test
+  void idleTimeoutBeforeTheSocketsAreBoundExitsThree() {
+    Launcher l = Launcher.run(null, RUN, "relay", "--from-type", "PULL", "--from-bind", "tcp://127.0.0.1:*",
+        "--to-type", "PUSH", "--to-bind", "tcp://127.0.0.1:*", "--timeout", "1");
+    assertEquals(Pzmq.TIMEOUT, l.exitCode(), l.describe());
+  }
+
   // ---- with libzmq ----------------------------------------------------------------------------
 
   /** argv: count. PUSH binds a random port, prints it, sends count two-frame messages. */
