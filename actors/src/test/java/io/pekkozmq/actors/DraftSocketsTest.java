@@ -123,6 +123,7 @@ class DraftSocketsTest extends RuntimePerClass {
       assertTrue(e.getMessage().contains(Integer.toUnsignedString(id + 1)), e.getMessage());
       e = assertThrows(ZmqException.class, () -> server.send("no routing id"));
       assertEquals(Errno.EHOSTUNREACH, e.errno());
+      assertTrue(e.getMessage().contains("withRoutingId"), e.getMessage());
       server.send(Msg.ofStrings("ok").withRoutingId(id));
       assertEquals("ok", recv(client).first().text());
     }

@@ -344,8 +344,9 @@ public final class SocketCore {
               + msg.size() + " frames)");
         }
         if (err == Errno.EHOSTUNREACH && type.routesByRoutingId()) {
-          throw new ZmqException(err, "no peer with routing id " + Integer.toUnsignedString(msg.routingId())
-              + " on " + type + " socket");
+          throw new ZmqException(err, msg.routingId() == 0
+              ? "a " + type + " socket sends to the peer a message's routing id names: Msg.withRoutingId(id)"
+              : "no peer with routing id " + Integer.toUnsignedString(msg.routingId()) + " on " + type + " socket");
         }
         if (err != Errno.EAGAIN) throw new ZmqException(err, "cannot send on " + type + " socket");
         if (!await(timeoutMillis, deadline)) return false;
