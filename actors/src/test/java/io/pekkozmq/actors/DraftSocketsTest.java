@@ -168,6 +168,31 @@ class DraftSocketsTest extends RuntimePerClass {
     }
   }
 
+  @Test
+  void oneClientSharedByFourThreadsLosesNothing() throws Exception {
+    try (ZSocket server = socket(SocketType.SERVER); ZSocket client = socket(SocketType.CLIENT)) {
+      client.connect(server.bind("tcp://127.0.0.1:*"));
+      int threads = 4, each = 2_000;
+      List<Thread> senders = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int k = t;
+        Thread th = new Thread(() -> {
+          for (int i = 0; i < each; i++) client.send(k + ":" + i);
+        }, "client-sender-" + t);
+        senders.add(th);
+        th.start();
+      }
+      int[] next = new int[threads];
+      for (int n = 0; n < threads * each; n++) {
+        String[] parts = recv(server).first().text().split(":");
+        int k = Integer.parseInt(parts[0]);
+        assertEquals(next[k]++, Integer.parseInt(parts[1]), "each thread's messages arrive in its order");
+      }
+      for (Thread th : senders) th.join(WAIT.toMillis());
+      for (int k = 0; k < threads; k++) assertEquals(each, next[k]);
+    }
+  }
+
   // ---- PEER ----
 
   @ParameterizedTest
