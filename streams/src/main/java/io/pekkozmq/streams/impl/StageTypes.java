@@ -17,7 +17,7 @@ public final class StageTypes {
       SocketType.XPUB, SocketType.XSUB, SocketType.STREAM);
 
   static {
-    // draft (RFC 41, 51, 52): single-frame; SERVER and PEER carry Msg.routingId both ways
+    // draft (RFC 41, 49, 51, 52): single-frame; SERVER and PEER carry Msg.routingId both ways
     SOURCE.addAll(EnumSet.of(SocketType.CLIENT, SocketType.SERVER, SocketType.GATHER, SocketType.PEER,
         SocketType.CHANNEL));
     SINK.addAll(EnumSet.of(SocketType.CLIENT, SocketType.SERVER, SocketType.SCATTER, SocketType.PEER,
