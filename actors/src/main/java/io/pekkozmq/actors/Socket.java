@@ -50,7 +50,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   public interface Command {}
 
   /** Replies to commands that take a {@code replyTo}. */
-  public sealed interface Reply permits Done, Bound, Failed, OptionValue {}
+  public sealed interface Reply permits Done, Bound, Failed, OptionValue, PeerConnected {}
 
   /** The command succeeded. */
   public record Done() implements Reply {}
@@ -67,6 +67,16 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   public record Bind(String endpoint, ActorRef<Reply> replyTo) implements Command {}
 
   public record Connect(String endpoint, ActorRef<Reply> replyTo) implements Command {}
+
+  /**
+   * PEER only (libzmq's zmq_connect_peer): connects and answers {@link PeerConnected} with the
+   * routing id of the new peer, usable at once (what is sent waits until the connection is up).
+   * Fails with ENOTSUP on other types, EFAULT with IMMEDIATE set (the pipe would not exist yet).
+   */
+  public record ConnectPeer(String endpoint, ActorRef<Reply> replyTo) implements Command {}
+
+  /** The answer to {@link ConnectPeer}: the routing id (unsigned 32-bit, never 0) of the new peer. */
+  public record PeerConnected(int routingId) implements Reply {}
 
   public record Unbind(String endpoint, ActorRef<Reply> replyTo) implements Command {}
 
@@ -223,6 +233,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     return newReceiveBuilder()
         .onMessage(Bind.class, this::onBind)
         .onMessage(Connect.class, this::onConnect)
+        .onMessage(ConnectPeer.class, this::onConnectPeer)
         .onMessage(Unbind.class, this::onUnbind)
         .onMessage(Disconnect.class, this::onDisconnect)
         .onMessage(SetOption.class, this::onSetOption)
@@ -314,6 +325,31 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       }
       core.setLastEndpoint(ep.original());
       reply(c.replyTo(), new Done());
+    } catch (ZmqException e) {
+      reply(c.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onConnectPeer(ConnectPeer c) {
+    try {
+      checkOpen();
+      if (!type.connectsPeers()) {
+        throw new ZmqException(Errno.ENOTSUP, "connectPeer is for PEER sockets, not " + type);
+      }
+      if (options.immediate) {
+        throw new ZmqException(Errno.EFAULT, "connectPeer cannot name a peer with IMMEDIATE set (no pipe before the"
+            + " handshake)");
+      }
+      Endpoint ep = Endpoint.parse(c.endpoint(), false);
+      if (ep.transport() == Endpoint.Transport.INPROC) {
+        connectInproc(ep);
+      } else {
+        connectNetwork(ep);
+      }
+      core.setLastEndpoint(ep.original());
+      // the connect attached the pipe here and now (not IMMEDIATE), as libzmq's connect_internal does
+      reply(c.replyTo(), new PeerConnected(core.lastAttachedRoutingId()));
     } catch (ZmqException e) {
       reply(c.replyTo(), new Failed(e));
     }

@@ -64,6 +64,17 @@ public final class ZSocket implements AutoCloseable {
     done(ask(to -> new Socket.Connect(endpoint, to)));
   }
 
+  /**
+   * PEER only (libzmq's zmq_connect_peer): connects and returns the routing id the new peer is
+   * known by, usable at once ({@code send(msg.withRoutingId(id))}: the message waits until the
+   * connection is up). Throws ENOTSUP on other types, EFAULT with IMMEDIATE set.
+   */
+  public int connectPeer(String endpoint) {
+    Socket.Reply r = ask(to -> new Socket.ConnectPeer(endpoint, to));
+    if (r instanceof Socket.PeerConnected p) return p.routingId();
+    throw failure(r);
+  }
+
   public void unbind(String endpoint) {
     done(ask(to -> new Socket.Unbind(endpoint, to)));
   }

@@ -14,6 +14,7 @@ public enum Errno {
   EINTR(4, "interrupted system call"),
   EMSGSIZE(90, "message too long"),
   ENOTSOCK(88, "not a socket"),
+  EFAULT(14, "bad address"),
   EFSM(156384763, "operation cannot be accomplished in current state"),
   ENOCOMPATPROTO(156384764, "the protocol is not compatible with the socket type"),
   ETERM(156384765, "context was terminated"),

@@ -29,14 +29,21 @@ public final class Msg implements Iterable<Frame> {
   private final Frame[] frames;
   /** The connection's properties (immutable, shared), or an empty map. */
   private final Map<String, byte[]> properties;
+  /** SERVER/PEER: the peer's routing id (libzmq's msg_t routing_id, a uint32); 0 for none. */
+  private final int routingId;
 
   private Msg(Frame[] frames) {
     this(frames, Map.of());
   }
 
   private Msg(Frame[] frames, Map<String, byte[]> properties) {
+    this(frames, properties, 0);
+  }
+
+  private Msg(Frame[] frames, Map<String, byte[]> properties, int routingId) {
     this.frames = frames;
     this.properties = properties;
+    this.routingId = routingId;
   }
 
   /** A message of the given frames; their MORE flags are set as their position requires. */
@@ -80,6 +87,36 @@ public final class Msg implements Iterable<Frame> {
    */
   public static Msg ofTrusted(Frame[] frames, Map<String, byte[]> properties) {
     return new Msg(frames, properties == null ? Map.of() : properties);
+  }
+
+  /**
+   * As {@link #ofTrusted(Frame[], Map)}, with the routing id the SERVER or PEER socket knows the
+   * sender by (0: none).
+   */
+  public static Msg ofTrusted(Frame[] frames, Map<String, byte[]> properties, int routingId) {
+    return new Msg(frames, properties == null ? Map.of() : properties, routingId);
+  }
+
+  /**
+   * The routing id of the peer this message came from, as a SERVER or PEER socket numbers its
+   * peers (libzmq's {@code zmq_msg_routing_id}): an unsigned 32-bit value
+   * ({@link Integer#toUnsignedLong} to print it), never 0 on a message such a socket received; 0
+   * for every other message. It takes no part in {@link #equals}.
+   */
+  public int routingId() {
+    return routingId;
+  }
+
+  /**
+   * This message (the same frames and properties) addressed to the peer a SERVER or PEER socket
+   * knows by {@code routingId} (libzmq's {@code zmq_msg_set_routing_id}). Throws for 0, which names
+   * no peer (libzmq's EINVAL). Other socket types ignore it.
+   */
+  public Msg withRoutingId(int routingId) {
+    if (routingId == 0) {
+      throw new IllegalArgumentException("routing id 0 names no peer (SERVER and PEER number peers from 1)");
+    }
+    return routingId == this.routingId ? this : new Msg(frames, properties, routingId);
   }
 
   /**

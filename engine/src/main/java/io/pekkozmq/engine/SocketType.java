@@ -8,7 +8,9 @@ import java.util.Locale;
  * types may talk to each other.
  */
 public enum SocketType {
-  PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM;
+  PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM,
+  // draft (RFC 41, 49, 51, 52): single-frame and thread-safe in libzmq
+  CLIENT, SERVER, SCATTER, GATHER, PEER, CHANNEL;
 
   /** The name sent in the READY command's Socket-Type property. */
   public String wireName() {
@@ -24,8 +26,8 @@ public enum SocketType {
     try {
       return valueOf(name.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("unknown socket type '" + name + "' (expected one of PAIR, PUB, SUB, REQ,"
-          + " REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM)");
+      throw new IllegalArgumentException("unknown socket type '" + name + "' (expected one of "
+          + java.util.Arrays.toString(values()).replaceAll("[\\[\\]]", "") + ")");
     }
   }
 
@@ -51,6 +53,13 @@ public enum SocketType {
       case PULL -> peer == PUSH;
       case PUSH -> peer == PULL;
       case STREAM -> false;
+      // draft (RFC 41, 49, 51, 52), as libzmq's check_socket_type with ZMQ_BUILD_DRAFT_API
+      case CLIENT -> peer == SERVER;
+      case SERVER -> peer == CLIENT;
+      case SCATTER -> peer == GATHER;
+      case GATHER -> peer == SCATTER;
+      case PEER -> peer == PEER;
+      case CHANNEL -> peer == CHANNEL;
     };
   }
 
@@ -112,5 +121,19 @@ public enum SocketType {
       case DEALER, PULL, PUSH, PUB, SUB -> true;
       default -> false;
     };
+  }
+
+  /**
+   * SERVER and PEER: each peer is known by a 32-bit routing id the socket assigns; a received
+   * message carries it ({@link Msg#routingId()}) and a sent one names its peer by it (libzmq's
+   * zmq_msg_routing_id / zmq_msg_set_routing_id).
+   */
+  public boolean routesByRoutingId() {
+    return this == SERVER || this == PEER;
+  }
+
+  /** PEER: connects with libzmq's zmq_connect_peer, which answers the new peer's routing id at once. */
+  public boolean connectsPeers() {
+    return this == PEER;
   }
 }

@@ -43,6 +43,18 @@ public abstract class Pattern {
    */
   public void hiccuped(PatternPipe pipe) {}
 
+  /**
+   * SERVER and PEER: the routing id ({@link io.pekkozmq.engine.Msg#routingId()}) of the message whose
+   * frame {@link #send} takes next (libzmq reads it off the msg_t). The runtime sets it before every
+   * send; other types ignore it.
+   */
+  public void routeTo(int routingId) {}
+
+  /** SERVER and PEER: the routing id of the peer the frame {@link #recv} returned last came from; else 0. */
+  public int receivedRoutingId() {
+    return 0;
+  }
+
   /** A pipe that reported full now has room. */
   public abstract void writeActivated(PatternPipe pipe);
 

@@ -20,6 +20,13 @@ public final class Patterns {
       case XPUB -> new XPubPattern(options);
       case XSUB -> new XSubPattern(options);
       case STREAM -> new StreamPattern(options);
+      // draft (RFC 41, 49, 51, 52)
+      case CLIENT -> new ClientPattern(options);
+      case SERVER -> new ServerPattern(options);
+      case SCATTER -> new ScatterPattern(options);
+      case GATHER -> new GatherPattern(options);
+      case PEER -> new PeerPattern(options);
+      case CHANNEL -> new ChannelPattern(options);
     };
   }
 }

@@ -10,6 +10,7 @@ import java.util.function.BiConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -87,28 +88,40 @@ final class PerfCommand implements Runnable {
 
   @Command(name = "local_thr", mixinStandardHelpOptions = true, description = "PULL, binds; times first to last message.")
   static final class LocalThr extends SecuredTool {
+    @Option(names = "--pattern", paramLabel = "PUSH_PULL|CLIENT_SERVER|DEALER_ROUTER", defaultValue = "PUSH_PULL",
+        description = "The socket pair (receiver from the second word): PUSH_PULL (libzmq's), CLIENT_SERVER, DEALER_ROUTER.")
+    Throughput.Kind kind = Throughput.Kind.PUSH_PULL;
+
     @Override
     public Integer call() {
       check();
-      return Throughput.local(endpoint, size, count, secure());
+      return Throughput.local(endpoint, size, count, secure(), kind);
     }
   }
 
   @Command(name = "remote_thr", mixinStandardHelpOptions = true, description = "PUSH, connects; sends, closes with linger.")
   static final class RemoteThr extends SecuredTool {
+    @Option(names = "--pattern", paramLabel = "PUSH_PULL|CLIENT_SERVER|DEALER_ROUTER", defaultValue = "PUSH_PULL",
+        description = "The socket pair (receiver from the second word): PUSH_PULL (libzmq's), CLIENT_SERVER, DEALER_ROUTER.")
+    Throughput.Kind kind = Throughput.Kind.PUSH_PULL;
+
     @Override
     public Integer call() {
       check();
-      return Throughput.remote(endpoint, size, count, secure());
+      return Throughput.remote(endpoint, size, count, secure(), kind);
     }
   }
 
   @Command(name = "inproc_thr", mixinStandardHelpOptions = true, description = "One process: PUSH thread -> PULL.")
   static final class InprocThr extends InprocTool {
+    @Option(names = "--pattern", paramLabel = "PUSH_PULL|CLIENT_SERVER|DEALER_ROUTER", defaultValue = "PUSH_PULL",
+        description = "The socket pair (receiver from the second word): PUSH_PULL (libzmq's), CLIENT_SERVER, DEALER_ROUTER.")
+    Throughput.Kind kind = Throughput.Kind.PUSH_PULL;
+
     @Override
     public Integer call() throws InterruptedException {
       check();
-      return Throughput.inproc(size, count);
+      return Throughput.inproc(size, count, kind);
     }
   }
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** Each stdin line a request; prints each reply. DEALER gets the REQ envelope done by hand. */
 @Command(name = "req", mixinStandardHelpOptions = true,
-    description = "Send each stdin line as a request and print the reply (type REQ, or DEALER).")
+    description = "Send each stdin line as a request and print the reply (type REQ, DEALER, or CLIENT to a SERVER).")
 final class ReqCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -33,8 +33,8 @@ final class ReqCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     socket.validate(true);
     SocketType t = socket.socketType(SocketType.REQ);
-    if (t != SocketType.REQ && t != SocketType.DEALER) {
-      throw new ParameterException(spec.commandLine(), "--type: req needs REQ or DEALER, got " + t);
+    if (t != SocketType.REQ && t != SocketType.DEALER && t != SocketType.CLIENT) {
+      throw new ParameterException(spec.commandLine(), "--type: req needs REQ, DEALER or CLIENT, got " + t);
     }
     boolean dealer = t == SocketType.DEALER;
     try (ZContext ctx = new ZContext()) {

@@ -52,6 +52,11 @@ final class SendCommand implements Callable<Integer> {
             "--wait-peers: a STREAM connection has no handshake; lines sent early wait for the connection");
       }
     }
+    SocketType type = socket.socketType(SocketType.PUSH);
+    if (type.routesByRoutingId() && (!type.connectsPeers() || socket.connects.isEmpty())) {
+      throw new ParameterException(spec.commandLine(), "--type " + type
+          + ": send names no peer; use echo, or a PEER with --connect (it sends to the last peer it connects)");
+    }
     try (ZContext ctx = new ZContext()) {
       SocketSpec.Opened o = socket.open(ctx, SocketType.PUSH, waitPeers > 0);
       if (waitPeers > 0 && !o.events().awaitHandshakes(waitPeers, timeoutMillis)) {
@@ -66,7 +71,7 @@ final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("stdin: " + e.getMessage());
         }
-        o.socket().send(m);
+        o.socket().send(socket.peerRoutingId != 0 ? m.withRoutingId(socket.peerRoutingId) : m);
       }
       // LINGER decides how long queued messages may take; -1 means until they are delivered
       if (!o.socket().closeAndWait(Duration.ofDays(1))) {

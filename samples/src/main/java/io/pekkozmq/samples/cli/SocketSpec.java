@@ -29,7 +29,9 @@ public final class SocketSpec {
 
   @Option(names = "--type", paramLabel = "TYPE",
       description = "Socket type: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM"
-          + " (raw TCP or ipc: messages are [peer id, bytes]; [id, empty] announces a peer's arrival or departure).")
+          + " (raw TCP or ipc: messages are [peer id, bytes]; [id, empty] announces a peer's arrival or departure);"
+          + " draft, single-frame: CLIENT, SERVER (echo replies by routing id), SCATTER, GATHER, CHANNEL, PEER"
+          + " (its --connect is a connect-peer; send goes to the last peer it connected).")
   String type;
 
   @Option(names = "--bind", paramLabel = "EP", description = "Bind to an endpoint (repeatable).")
@@ -61,6 +63,9 @@ public final class SocketSpec {
 
   @Mixin
   SecuritySpec security = new SecuritySpec();
+
+  /** PEER: the routing id of the peer its last --connect named (0: none), where send sends. */
+  int peerRoutingId;
 
   @Option(names = "--events", paramLabel = "FILE|-",
       description = "Write monitor events, one per line 'NAME value local remote', to FILE or stdout (-).")
@@ -144,7 +149,13 @@ public final class SocketSpec {
       for (String p : subscriptions) s.send(Msg.of(Frame.wrap(subscription(format.bytes(p)))));
     }
     for (String ep : binds) s.bind(ep);
-    for (String ep : connects) s.connect(ep);
+    for (String ep : connects) {
+      if (t.connectsPeers()) {
+        peerRoutingId = s.connectPeer(ep);
+      } else {
+        s.connect(ep);
+      }
+    }
     return new Opened(s, t, log);
   }
 

@@ -16,6 +16,15 @@ public final class StageTypes {
   public static final Set<SocketType> BIDI = EnumSet.of(SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR,
       SocketType.XPUB, SocketType.XSUB, SocketType.STREAM);
 
+  static {
+    // draft (RFC 41, 49, 51, 52): single-frame; SERVER and PEER carry Msg.routingId both ways
+    SOURCE.addAll(EnumSet.of(SocketType.CLIENT, SocketType.SERVER, SocketType.GATHER, SocketType.PEER,
+        SocketType.CHANNEL));
+    SINK.addAll(EnumSet.of(SocketType.CLIENT, SocketType.SERVER, SocketType.SCATTER, SocketType.PEER,
+        SocketType.CHANNEL));
+    BIDI.addAll(EnumSet.of(SocketType.CLIENT, SocketType.SERVER, SocketType.PEER, SocketType.CHANNEL));
+  }
+
   private StageTypes() {}
 
   /**
@@ -33,6 +42,8 @@ public final class StageTypes {
         case REP -> "; a REP socket must answer each request: use ZmqFlow.repServer";
         case PUSH, PUB -> "; a " + t + " socket only sends: use ZmqSink";
         case PULL, SUB -> "; a " + t + " socket only receives: use ZmqSource";
+        case SCATTER -> "; a SCATTER socket only sends: use ZmqSink";
+        case GATHER -> "; a GATHER socket only receives: use ZmqSource";
         default -> "";
       };
       throw new IllegalArgumentException(stage + " cannot use a " + t + " socket (it takes " + allowed + ")" + hint);

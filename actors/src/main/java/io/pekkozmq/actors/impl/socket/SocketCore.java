@@ -288,6 +288,19 @@ public final class SocketCore {
     }
   }
 
+  /**
+   * PEER: the routing id of the pipe attached last (libzmq's connect_peer answers it right after
+   * its connect attached the pipe); 0 for a type without routing ids.
+   */
+  public int lastAttachedRoutingId() {
+    lock.lock();
+    try {
+      return pattern instanceof io.pekkozmq.engine.pattern.ServerPattern s ? s.lastAttachedRoutingId() : 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public List<Pipe.End> pipesSnapshot() {
     lock.lock();
     try {
@@ -315,6 +328,7 @@ public final class SocketCore {
     try {
       while (true) {
         checkOpen();
+        pattern.routeTo(msg.routingId());
         int rc = pattern.send(msg.frame(0));
         if (rc == Pattern.OK) {
           for (int i = 1; i < msg.size(); i++) {
@@ -325,6 +339,15 @@ public final class SocketCore {
           return true;
         }
         Errno err = pattern.lastError();
+        if (err == Errno.EINVAL && msg.size() > 1) {
+          throw new ZmqException(err, "a " + type + " socket sends single-frame messages only (this one has "
+              + msg.size() + " frames)");
+        }
+        if (err == Errno.EHOSTUNREACH && type.routesByRoutingId()) {
+          throw new ZmqException(err, msg.routingId() == 0
+              ? "a " + type + " socket sends to the peer a message's routing id names: Msg.withRoutingId(id)"
+              : "no peer with routing id " + Integer.toUnsignedString(msg.routingId()) + " on " + type + " socket");
+        }
         if (err != Errno.EAGAIN) throw new ZmqException(err, "cannot send on " + type + " socket");
         if (!await(timeoutMillis, deadline)) return false;
       }
@@ -377,6 +400,7 @@ public final class SocketCore {
     lock.lock();
     try {
       if (closed) return Errno.ETERM;
+      pattern.routeTo(msg.routingId());
       if (pattern.send(msg.frame(0)) != Pattern.OK) return pattern.lastError();
       for (int i = 1; i < msg.size(); i++) {
         if (pattern.send(msg.frame(i)) != Pattern.OK) return pattern.lastError();
@@ -421,7 +445,7 @@ public final class SocketCore {
     }
     Msg m;
     if (!f.hasMore()) {
-      m = Msg.ofTrusted(new Frame[] {f}, properties());
+      m = Msg.ofTrusted(new Frame[] {f}, properties(), pattern.receivedRoutingId());
     } else {
       List<Frame> frames = new ArrayList<>(4);
       frames.add(f);
@@ -430,7 +454,7 @@ public final class SocketCore {
         if (f == null) break; // cannot happen: pipes publish whole messages
         frames.add(f);
       }
-      m = Msg.ofTrusted(frames.toArray(new Frame[0]), properties());
+      m = Msg.ofTrusted(frames.toArray(new Frame[0]), properties(), pattern.receivedRoutingId());
     }
     if (!draining.isEmpty()) reapDrained();
     return m;

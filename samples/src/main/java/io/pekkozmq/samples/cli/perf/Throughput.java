@@ -8,9 +8,27 @@ import io.pekkozmq.engine.SocketType;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
-/** local_thr (PULL, binds), remote_thr (PUSH, connects) and inproc_thr, over the blocking facade. */
+/**
+ * local_thr (PULL, binds), remote_thr (PUSH, connects) and inproc_thr, over the blocking facade;
+ * {@link Kind} swaps the pair for CLIENT to SERVER or DEALER to ROUTER (same arguments and output).
+ */
 public final class Throughput {
   private Throughput() {}
+
+  /** The receiving and the sending type of a run. */
+  public enum Kind {
+    PUSH_PULL(SocketType.PULL, SocketType.PUSH),
+    CLIENT_SERVER(SocketType.SERVER, SocketType.CLIENT),
+    DEALER_ROUTER(SocketType.ROUTER, SocketType.DEALER);
+
+    final SocketType receiver;
+    final SocketType sender;
+
+    Kind(SocketType receiver, SocketType sender) {
+      this.receiver = receiver;
+      this.sender = sender;
+    }
+  }
 
   /** Sets a socket's options (security) before it binds or connects; {@link #NONE} sets nothing. */
   public static final BiConsumer<ZContext, ZSocket> NONE = (ctx, s) -> {};
@@ -20,8 +38,12 @@ public final class Throughput {
   }
 
   public static int local(String bindTo, long size, long count, BiConsumer<ZContext, ZSocket> configure) {
+    return local(bindTo, size, count, configure, Kind.PUSH_PULL);
+  }
+
+  public static int local(String bindTo, long size, long count, BiConsumer<ZContext, ZSocket> configure, Kind kind) {
     try (ZContext ctx = new ZContext(1)) {
-      ZSocket pull = ctx.socket(SocketType.PULL);
+      ZSocket pull = ctx.socket(kind.receiver);
       configure.accept(ctx, pull);
       pull.bind(bindTo);
       receiveAndPrint(pull, size, count);
@@ -34,8 +56,12 @@ public final class Throughput {
   }
 
   public static int remote(String connectTo, long size, long count, BiConsumer<ZContext, ZSocket> configure) {
+    return remote(connectTo, size, count, configure, Kind.PUSH_PULL);
+  }
+
+  public static int remote(String connectTo, long size, long count, BiConsumer<ZContext, ZSocket> configure, Kind kind) {
     try (ZContext ctx = new ZContext(1)) {
-      ZSocket push = ctx.socket(SocketType.PUSH);
+      ZSocket push = ctx.socket(kind.sender);
       configure.accept(ctx, push);
       push.connect(connectTo);
       send(push, size, count);
@@ -46,11 +72,15 @@ public final class Throughput {
   }
 
   public static int inproc(long size, long count) throws InterruptedException {
+    return inproc(size, count, Kind.PUSH_PULL);
+  }
+
+  public static int inproc(long size, long count, Kind kind) throws InterruptedException {
     try (ZContext ctx = new ZContext(1)) {
-      ZSocket pull = ctx.socket(SocketType.PULL);
+      ZSocket pull = ctx.socket(kind.receiver);
       pull.bind("inproc://pekkozmq_thr");
       Thread sender = new Thread(() -> {
-        ZSocket push = ctx.socket(SocketType.PUSH);
+        ZSocket push = ctx.socket(kind.sender);
         push.connect("inproc://pekkozmq_thr");
         send(push, size, count);
         push.closeAndWait(Duration.ofDays(1));
@@ -64,12 +94,22 @@ public final class Throughput {
 
   /** The clock starts at the first message, so connection set-up is not measured. */
   private static void receiveAndPrint(ZSocket pull, long size, long count) {
-    PerfOutput.checkSize(pull.recv(), size);
+    int envelope = pull.type() == SocketType.ROUTER ? 1 : 0; // ROUTER hands the sender's id first
+    check(pull.recv(), size, envelope);
     long start = PerfOutput.nowMicros();
     for (long i = 1; i < count; i++) {
-      PerfOutput.checkSize(pull.recv(), size);
+      check(pull.recv(), size, envelope);
     }
     PerfOutput.throughput(size, count, PerfOutput.nowMicros() - start);
+  }
+
+  private static void check(io.pekkozmq.engine.Msg m, long size, int envelope) {
+    if (envelope == 0) {
+      PerfOutput.checkSize(m, size);
+    } else if (m.size() != envelope + 1 || m.last().size() != size) {
+      throw new IllegalStateException("message of incorrect size received: " + m.byteSize() + " bytes in "
+          + m.size() + " frame(s) instead of an id and " + size);
+    }
   }
 
   /** One never-modified payload array, wrapped per send (frames are immutable views). */
