@@ -260,7 +260,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Endpoint ep = Endpoint.parse(b.endpoint(), true);
       String uri = switch (ep.transport()) {
         case INPROC -> bindInproc(ep);
-        case TCP, IPC -> bindNetwork(ep);
+        case TCP, IPC, WS, WSS -> bindNetwork(checkWebSocket(ep));
       };
       core.setLastEndpoint(uri);
       reply(b.replyTo(), new Bound(uri));
@@ -268,6 +268,18 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(b.replyTo(), new Failed(e));
     }
     return this;
+  }
+
+  /**
+   * ws:// and wss:// carry ZeroMQ frames (RFC 45), which a STREAM socket's raw bytes are not; a wss
+   * bind needs its certificate and key, checked now so the bind fails rather than each connection.
+   */
+  private Endpoint checkWebSocket(Endpoint ep) {
+    if (!ep.transport().webSocket()) return ep;
+    if (type.raw()) {
+      throw new ZmqException(Errno.EPROTONOSUPPORT, type + " sockets cannot use " + ep + " (ZWS carries ZeroMQ frames)");
+    }
+    return ep;
   }
 
   private String bindInproc(Endpoint ep) {
@@ -278,6 +290,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   private String bindNetwork(Endpoint requested) {
+    if (requested.transport() == Endpoint.Transport.WSS) {
+      io.pekkozmq.actors.impl.engine.WssTls.checkServer(options, requested.original());
+    }
     NetworkBind.Bound b = NetworkBind.bind(requested, bindEvents);
     Endpoint ep = b.endpoint();
     String uri = b.uri();
@@ -301,7 +316,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       if (ep.transport() == Endpoint.Transport.INPROC) {
         connectInproc(ep);
       } else {
-        connectNetwork(ep);
+        connectNetwork(checkWebSocket(ep));
       }
       core.setLastEndpoint(ep.original());
       reply(c.replyTo(), new Done());
