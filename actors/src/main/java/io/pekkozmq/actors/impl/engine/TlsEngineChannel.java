@@ -324,10 +324,9 @@ final class TlsEngineChannel implements EngineChannel, IoHandler {
 
   private void updateInterest() {
     if (key == null || !key.isValid()) return;
-    int ops = wanted;
-    if (handshaking) ops |= SelectionKey.OP_READ;
+    // while TLS shakes hands the engine's writes wait for it: its OP_WRITE would only spin the loop
+    int ops = handshaking ? (wanted & ~SelectionKey.OP_WRITE) | SelectionKey.OP_READ : wanted;
     if (netOut.position() > 0) ops |= SelectionKey.OP_WRITE;
-    if (!handshaking && (wanted & SelectionKey.OP_WRITE) == 0 && netOut.position() == 0) ops &= ~SelectionKey.OP_WRITE;
     if (key.interestOps() != ops) key.interestOps(ops);
   }
 }
