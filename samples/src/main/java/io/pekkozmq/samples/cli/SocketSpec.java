@@ -108,7 +108,7 @@ public final class SocketSpec {
     }
   }
 
-  /** A usage error naming {@code option} unless {@code ep} looks like tcp://HOST:PORT, ipc://PATH or inproc://NAME. */
+  /** A usage error naming {@code option} unless {@code ep} looks like tcp://HOST:PORT, ipc://PATH, inproc://NAME or ws(s)://HOST:PORT/PATH. */
   static void checkEndpoint(CommandLine cl, String option, String ep) {
     if (!ENDPOINT.matcher(ep).matches() && !WS_ENDPOINT.matcher(ep).matches()) {
       throw new ParameterException(cl, option + ": malformed endpoint '" + ep
