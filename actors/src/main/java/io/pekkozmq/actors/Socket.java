@@ -280,7 +280,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Endpoint ep = Endpoint.parse(b.endpoint(), true);
       String uri = switch (ep.transport()) {
         case INPROC -> bindInproc(ep);
-        case TCP, IPC -> bindNetwork(ep);
+        case TCP, IPC, WS, WSS -> bindNetwork(checkWebSocket(ep));
       };
       core.setLastEndpoint(uri);
       reply(b.replyTo(), new Bound(uri));
@@ -288,6 +288,18 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(b.replyTo(), new Failed(e));
     }
     return this;
+  }
+
+  /**
+   * ws:// and wss:// carry ZeroMQ frames (RFC 45), which a STREAM socket's raw bytes are not; a wss
+   * bind needs its certificate and key, checked now so the bind fails rather than each connection.
+   */
+  private Endpoint checkWebSocket(Endpoint ep) {
+    if (!ep.transport().webSocket()) return ep;
+    if (type.raw()) {
+      throw new ZmqException(Errno.EPROTONOSUPPORT, type + " sockets cannot use " + ep + " (ZWS carries ZeroMQ frames)");
+    }
+    return ep;
   }
 
   private String bindInproc(Endpoint ep) {
@@ -298,6 +310,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   private String bindNetwork(Endpoint requested) {
+    if (requested.transport() == Endpoint.Transport.WSS) {
+      io.pekkozmq.actors.impl.engine.WssTls.checkServer(options, requested.original());
+    }
     NetworkBind.Bound b = NetworkBind.bind(requested, bindEvents);
     Endpoint ep = b.endpoint();
     String uri = b.uri();
@@ -321,7 +336,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       if (ep.transport() == Endpoint.Transport.INPROC) {
         connectInproc(ep);
       } else {
-        connectNetwork(ep);
+        connectNetwork(checkWebSocket(ep));
       }
       core.setLastEndpoint(ep.original());
       reply(c.replyTo(), new Done());

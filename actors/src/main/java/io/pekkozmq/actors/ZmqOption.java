@@ -83,6 +83,17 @@ public enum ZmqOption {
   ZAP_DOMAIN(String.class, Scope.CONNECTION, null, ZmqOption::zapDomain),
   /** Refuse NULL peers when no ZAP handler answers for a set ZAP_DOMAIN (libzmq's ZMQ_ZAP_ENFORCE_DOMAIN). */
   ZAP_ENFORCE_DOMAIN(Boolean.class, Scope.CONNECTION, null, ZmqOption::bool),
+  // ---- wss:// (libzmq's draft WSS options); read when a wss connection starts -----------------
+  /** The server's certificate chain, PEM ({@code -----BEGIN CERTIFICATE-----}...), for wss binds. */
+  WSS_CERT_PEM(String.class, Scope.CONNECTION, null, ZmqOption::pem),
+  /** The server's private key, PEM (PKCS#8 {@code BEGIN PRIVATE KEY}, or {@code BEGIN RSA/EC PRIVATE KEY}). */
+  WSS_KEY_PEM(String.class, Scope.CONNECTION, null, ZmqOption::pem),
+  /** Certificates a wss client trusts, PEM; empty: only the JDK's trust store when WSS_TRUST_SYSTEM. */
+  WSS_TRUST_PEM(String.class, Scope.CONNECTION, null, ZmqOption::pem),
+  /** The name a wss client checks the server's certificate against (and sends as SNI); empty: the endpoint's host. */
+  WSS_HOSTNAME(String.class, Scope.CONNECTION, null, ZmqOption::text),
+  /** A wss client also trusts the JDK's default trust store. */
+  WSS_TRUST_SYSTEM(Boolean.class, Scope.CONNECTION, null, ZmqOption::bool),
   /** NULL, PLAIN or CURVE: what the security options chose. */
   MECHANISM(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue),
   LAST_ENDPOINT(String.class, Scope.READ_ONLY, null, ZmqOption::readOnlyValue),
@@ -254,6 +265,15 @@ public enum ZmqOption {
     if (v instanceof String s) return s;
     if (v instanceof byte[] b) return new String(b, StandardCharsets.UTF_8);
     throw invalid("option " + o + " needs a string, got " + v.getClass().getSimpleName());
+  }
+
+  /** PEM text; it is parsed when a wss connection needs it, so a bad one fails that bind or connect. */
+  private static String pem(ZmqOption o, Object v) {
+    String s = text(o, v);
+    if (!s.isEmpty() && !s.contains("-----BEGIN ")) {
+      throw invalid("option " + o + " needs PEM text (-----BEGIN ...-----), got " + s.length() + " characters without it");
+    }
+    return s;
   }
 
   /** libzmq keeps at most 255 bytes (the ZAP request's domain frame). */

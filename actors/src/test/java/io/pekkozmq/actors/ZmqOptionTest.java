@@ -111,6 +111,7 @@ class ZmqOptionTest {
     Class<?> t = o.valueType();
     if (o.name().startsWith("CURVE_") && t == byte[].class) return new byte[] {
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+    if (o.name().endsWith("_PEM")) return "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n";
     if (t == String.class) return "domain";
     if (t == Integer.class) return 700; // whole deciseconds, so HEARTBEAT_TTL keeps it
     if (t == Long.class) return 700L;

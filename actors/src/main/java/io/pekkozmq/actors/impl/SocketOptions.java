@@ -66,6 +66,12 @@ public final class SocketOptions implements Cloneable {
   public byte[] curveServerKey = new byte[CurveKeys.KEY_SIZE];
   public String zapDomain = "";
   public boolean zapEnforceDomain;
+  // ---- wss:// (TLS under ZWS 2.0): PEM text, "" when unset, as libzmq's strings
+  public String wssCertPem = "";
+  public String wssKeyPem = "";
+  public String wssTrustPem = "";
+  public String wssHostname = "";
+  public boolean wssTrustSystem;
 
   /**
    * Not an option: the context's inproc registry, where a connection looks for the ZAP handler
@@ -133,6 +139,11 @@ public final class SocketOptions implements Cloneable {
     }, o -> o.curveServerKey);
     field(ZmqOption.ZAP_DOMAIN, (o, v) -> o.zapDomain = (String) v, o -> o.zapDomain);
     field(ZmqOption.ZAP_ENFORCE_DOMAIN, (o, v) -> o.zapEnforceDomain = (boolean) v, o -> o.zapEnforceDomain);
+    field(ZmqOption.WSS_CERT_PEM, (o, v) -> o.wssCertPem = (String) v, o -> o.wssCertPem);
+    field(ZmqOption.WSS_KEY_PEM, (o, v) -> o.wssKeyPem = (String) v, o -> o.wssKeyPem);
+    field(ZmqOption.WSS_TRUST_PEM, (o, v) -> o.wssTrustPem = (String) v, o -> o.wssTrustPem);
+    field(ZmqOption.WSS_HOSTNAME, (o, v) -> o.wssHostname = (String) v, o -> o.wssHostname);
+    field(ZmqOption.WSS_TRUST_SYSTEM, (o, v) -> o.wssTrustSystem = (boolean) v, o -> o.wssTrustSystem);
   }
 
   private static void field(ZmqOption option, BiConsumer<SocketOptions, Object> store, Function<SocketOptions, Object> read) {

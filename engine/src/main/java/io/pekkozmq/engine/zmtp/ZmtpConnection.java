@@ -57,6 +57,18 @@ import java.util.TreeMap;
  * {@code User-Id} and the reply's metadata (ZAP's win over the peer's own), and {@code Peer-Address}
  * when {@link ZmtpOptions#peerAddress()} is known, as libzmq's message metadata.
  *
+ * <h2>ZWS 2.0 (ZeroMQ over WebSocket, RFC 45)</h2>
+ * With {@link ZmtpOptions#zws()} set there is no greeting: the client's HTTP upgrade request and
+ * the server's 101 reply ({@link WsHandshake}) come first, then every frame and command travels
+ * as one binary WebSocket message whose payload starts with a flags byte (MORE 1, COMMAND 2);
+ * the client masks what it sends and the server refuses unmasked frames ({@link WsFrameDecoder}).
+ * The agreed protocol picks the handshake: {@code ZWS2.0/NULL}, {@code /PLAIN} or {@code /CURVE}
+ * run the mechanism's commands as they run over ZMTP; the bare {@code ZWS2.0} runs none and each
+ * side's first message is its routing id. Subscriptions travel as {@code 01}/{@code 00}+topic
+ * data (as to a ZMTP 3.0 peer), heartbeats as WebSocket pings (answered with pongs), and a
+ * WebSocket close is echoed and ends the connection ({@link #peerClosedWebSocket()}). Upgrade and
+ * framing faults are {@link ProtocolError#WS_UNSPECIFIED}, as libzmq reports a bad upgrade.
+ *
  * <h2>Commands after the handshake</h2>
  * As libzmq 4.3.4: PING is answered with PONG echoing up to 16 bytes of context; PONG counts only
  * as traffic; SUBSCRIBE/CANCEL go to the sink as legacy {@code 01}/{@code 00}+topic frames flagged
@@ -74,7 +86,7 @@ public final class ZmtpConnection {
     ERROR
   }
 
-  private enum Phase { GREETING, HANDSHAKE, TRAFFIC, FAILED }
+  private enum Phase { GREETING, UPGRADE, HANDSHAKE, ROUTING_ID, TRAFFIC, FAILED }
 
   static final int GREETING_SIZE = 64;
   static final int SIGNATURE_SIZE = 10;
@@ -92,6 +104,12 @@ public final class ZmtpConnection {
   private final Mechanism mechanism;
   private final boolean wrapsFrames;
   private final FrameDecoder decoder;
+  // ZWS 2.0 (RFC 45), null for ZMTP: see the class comment
+  private final ZwsOptions zws;
+  private final WsFrameDecoder wsDecoder;
+  private final boolean masks;
+  private WsHandshake upgrade;
+  private boolean peerClosedWs;
 
   private Phase phase = Phase.GREETING;
   private final byte[] greeting = new byte[GREETING_SIZE];
@@ -108,6 +126,9 @@ public final class ZmtpConnection {
   private byte[] partArray;
   private int partPos;
   private int partEnd;
+  // its WebSocket mask and the payload position it continues at (a client masks what it sends)
+  private int partMask;
+  private long partMaskPos;
 
   private Frame refused;
   private boolean refusedIsSlice;
@@ -125,6 +146,17 @@ public final class ZmtpConnection {
     this.mechanism = options.mechanism().create(options);
     this.wrapsFrames = mechanism.wrapsFrames();
     this.decoder = new FrameDecoder(options.maxMsgSize(), options.copyThreshold());
+    this.zws = options.zws();
+    this.masks = zws != null && zws.client();
+    if (zws != null) {
+      // no ZMTP greeting: the HTTP upgrade, then the mechanism's commands as WebSocket messages
+      this.wsDecoder = new WsFrameDecoder(!zws.client(), options.maxMsgSize(), options.copyThreshold());
+      this.upgrade = new WsHandshake(zws.client(), mechanism.name());
+      this.phase = Phase.UPGRADE;
+      if (zws.client()) protocolOut.add(upgrade.request(zws.host(), zws.path()));
+      return;
+    }
+    this.wsDecoder = null;
     byte[] signature = new byte[SIGNATURE_SIZE];
     signature[0] = (byte) 0xff;
     putLong(signature, 1, options.routingIdUnsafe().length + 1L);
@@ -174,7 +206,12 @@ public final class ZmtpConnection {
 
   private boolean continuePart(ByteBuffer out) {
     int n = Math.min(out.remaining(), partEnd - partPos);
-    out.put(partArray, partPos, n);
+    if (masks) {
+      WsMask.putMasked(out, partArray, partPos, n, partMask, partMaskPos);
+      partMaskPos += n;
+    } else {
+      out.put(partArray, partPos, n);
+    }
     partPos += n;
     if (partPos < partEnd) {
       return false;
@@ -186,6 +223,10 @@ public final class ZmtpConnection {
   private void encode(Frame f, ByteBuffer out) {
     if (wrapsFrames) {
       f = mechanism.encode(commandForm(f));
+    }
+    if (zws != null) {
+      encodeWs(f, out);
+      return;
     }
     int flags = f.flags();
     byte[] a = f.array();
@@ -224,6 +265,73 @@ public final class ZmtpConnection {
       partPos = off + n;
       partEnd = off + len;
     }
+  }
+
+  /**
+   * One ZeroMQ frame as one binary WebSocket message (RFC 45): the flags byte (MORE 1, COMMAND 2),
+   * then the body, masked on the client. Subscriptions travel as {@code 01}/{@code 00}+topic data,
+   * as libzmq's ws_encoder sends them (ZWS has no SUBSCRIBE command).
+   */
+  private void encodeWs(Frame f, ByteBuffer out) {
+    int flags = f.flags();
+    byte[] a = f.array();
+    int off = f.offset();
+    int len = f.size();
+    int zf = (flags & Frame.COMMAND) != 0 ? WsFrameDecoder.ZWS_COMMAND : (flags & Frame.MORE) != 0 ? WsFrameDecoder.ZWS_MORE : 0;
+    int mask = putWsHeader(out, WsFrameDecoder.OP_BINARY, len + 1L);
+    out.put((byte) (masks ? zf ^ (mask >>> 24) : zf));
+    int n = Math.min(len, out.remaining());
+    if (masks) {
+      WsMask.putMasked(out, a, off, n, mask, 1);
+    } else {
+      out.put(a, off, n);
+    }
+    if (n < len) {
+      partArray = a;
+      partPos = off + n;
+      partEnd = off + len;
+      partMask = mask;
+      partMaskPos = 1L + n;
+    }
+  }
+
+  /** A WebSocket frame header (FIN set); returns the mask key it wrote, 0 on the server. */
+  private int putWsHeader(ByteBuffer out, int opcode, long payload) {
+    out.put((byte) (0x80 | opcode));
+    int maskBit = masks ? 0x80 : 0;
+    if (payload <= 125) {
+      out.put((byte) (maskBit | payload));
+    } else if (payload <= 0xffff) {
+      out.put((byte) (maskBit | 126));
+      out.putShort((short) payload);
+    } else {
+      out.put((byte) (maskBit | 127));
+      out.putLong(payload);
+    }
+    if (!masks) return 0;
+    // RFC 6455 asks for an unpredictable key; it guards proxies' caches, not secrets (libzmq
+    // uses its generate_random the same way)
+    int mask = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+    out.putInt(mask);
+    return mask;
+  }
+
+  /** A whole WebSocket message as protocol output: a ZWS frame ({@code zwsFlags} >= 0) or a control frame. */
+  private byte[] wsMessage(int opcode, int zwsFlags, byte[] body, int off, int len) {
+    long payload = len + (zwsFlags >= 0 ? 1L : 0L);
+    ByteBuffer b = ByteBuffer.allocate(14 + (int) payload);
+    int mask = putWsHeader(b, opcode, payload);
+    long pos = 0;
+    if (zwsFlags >= 0) {
+      b.put((byte) (masks ? zwsFlags ^ (mask >>> 24) : zwsFlags));
+      pos = 1;
+    }
+    if (masks) {
+      WsMask.putMasked(b, body, off, len, mask, pos);
+    } else {
+      b.put(body, off, len);
+    }
+    return Arrays.copyOf(b.array(), b.position());
   }
 
   /**
@@ -267,6 +375,11 @@ public final class ZmtpConnection {
     if (phase != Phase.TRAFFIC) {
       return;
     }
+    if (zws != null) {
+      // ZWS heartbeats are WebSocket pings, as libzmq's ws_engine sends them (no TTL, no context)
+      protocolOut.add(wsMessage(WsFrameDecoder.OP_PING, -1, ctx, 0, 0));
+      return;
+    }
     byte[] body = new byte[PING.length + 2 + ctx.length];
     System.arraycopy(PING, 0, body, 0, PING.length);
     body[PING.length] = (byte) (ttlDeciseconds >>> 8);
@@ -278,6 +391,10 @@ public final class ZmtpConnection {
   private void queueCommand(byte[] body) {
     if (wrapsFrames && phase == Phase.TRAFFIC) {
       queueWire(mechanism.encode(Frame.wrap(body, Frame.COMMAND)));
+      return;
+    }
+    if (zws != null) {
+      protocolOut.add(wsMessage(WsFrameDecoder.OP_BINARY, WsFrameDecoder.ZWS_COMMAND, body, 0, body.length));
       return;
     }
     boolean big = body.length > 255;
@@ -296,6 +413,11 @@ public final class ZmtpConnection {
 
   /** Queues an already mechanism-encoded frame (a MESSAGE box) as protocol output. */
   private void queueWire(Frame f) {
+    if (zws != null) {
+      int zf = (f.flags() & Frame.COMMAND) != 0 ? WsFrameDecoder.ZWS_COMMAND : (f.flags() & Frame.MORE) != 0 ? WsFrameDecoder.ZWS_MORE : 0;
+      protocolOut.add(wsMessage(WsFrameDecoder.OP_BINARY, zf, f.array(), f.offset(), f.size()));
+      return;
+    }
     int len = f.size();
     boolean big = len > 255;
     int header = big ? 9 : 2;
@@ -333,6 +455,15 @@ public final class ZmtpConnection {
     if (in.hasRemaining()) {
       sawTraffic = true;
     }
+    if (phase == Phase.UPGRADE) {
+      consumeUpgrade(in);
+      if (phase == Phase.FAILED) {
+        return Status.ERROR;
+      }
+      if (phase == Phase.UPGRADE) {
+        return Status.OK;
+      }
+    }
     if (phase == Phase.GREETING) {
       consumeGreeting(in);
       if (phase == Phase.FAILED) {
@@ -351,26 +482,86 @@ public final class ZmtpConnection {
       refused = null;
     }
     while (true) {
-      Frame f = decoder.next(in);
+      Frame f = zws != null ? wsDecoder.next(in) : decoder.next(in);
       if (f == null) {
         break;
       }
       if (!handle(f, sink)) {
         if (phase == Phase.FAILED) {
-          retainsInput |= decoder.takeSliced();
+          retainsInput |= takeSliced();
           return Status.ERROR;
         }
-        refusedIsSlice = decoder.takeSliced();
+        refusedIsSlice = takeSliced();
         retainsInput |= refusedIsSlice;
         return Status.BLOCKED;
       }
     }
-    retainsInput |= decoder.takeSliced();
-    if (decoder.error() != null) {
-      fail(decoder.error(), decoder.errorDetail());
+    retainsInput |= takeSliced();
+    ProtocolError decodeError = zws != null ? wsDecoder.error() : decoder.error();
+    if (decodeError != null) {
+      fail(decodeError, zws != null ? wsDecoder.errorDetail() : decoder.errorDetail());
       return Status.ERROR;
     }
     return Status.OK;
+  }
+
+  private boolean takeSliced() {
+    return zws != null ? wsDecoder.takeSliced() : decoder.takeSliced();
+  }
+
+  /**
+   * ZWS: the HTTP upgrade. Then the agreed protocol decides what follows: {@code ZWS2.0/<mechanism>}
+   * runs the mechanism's handshake over WebSocket messages; the bare {@code ZWS2.0} (NULL only) has
+   * none, each side's first message is its routing id (libzmq's routing_id_msg), and the peer's
+   * socket type is never told.
+   */
+  private void consumeUpgrade(ByteBuffer in) {
+    WsHandshake.Status st = upgrade.consume(in);
+    if (st == WsHandshake.Status.NEED_MORE) {
+      return;
+    }
+    if (upgrade.response() != null) {
+      protocolOut.add(upgrade.response());
+    }
+    if (st == WsHandshake.Status.ERROR) {
+      fail(ProtocolError.WS_UNSPECIFIED, upgrade.error());
+      return;
+    }
+    peerMinor = 0; // subscriptions as 01/00 data, as libzmq's ws_encoder sends them
+    if (upgrade.protocol().equals(WsHandshake.BARE)) {
+      byte[] id = options.routingIdUnsafe();
+      protocolOut.add(wsMessage(WsFrameDecoder.OP_BINARY, 0, id, 0, id.length));
+      phase = Phase.ROUTING_ID;
+    } else {
+      phase = Phase.HANDSHAKE;
+      pumpMechanism();
+    }
+    upgrade = null;
+  }
+
+  /** WebSocket control frames: a ping is answered with a pong of its payload, a close with a close. */
+  private boolean handleControl(Frame f) {
+    int flags = f.flags();
+    if ((flags & WsFrameDecoder.PING) != 0) {
+      peerPings++;
+      protocolOut.add(wsMessage(WsFrameDecoder.OP_PONG, -1, f.array(), f.offset(), f.size()));
+      return true;
+    }
+    if ((flags & WsFrameDecoder.CLOSE) != 0) {
+      int echo = Math.min(2, f.size()); // the status code, if the peer sent one (RFC 6455 5.5.1)
+      protocolOut.add(wsMessage(WsFrameDecoder.OP_CLOSE, -1, f.array(), f.offset(), echo));
+      int code = f.size() >= 2 ? ((f.array()[f.offset()] & 0xff) << 8) | (f.array()[f.offset() + 1] & 0xff) : 1005;
+      peerClosedWs = true;
+      errorFromPeer = true;
+      fail(ProtocolError.WS_UNSPECIFIED, "peer closed the WebSocket (status " + code + ")");
+      return false;
+    }
+    return true; // a pong: traffic only
+  }
+
+  /** ZWS: the peer sent a WebSocket close (a clean end of the connection, not a fault). */
+  public boolean peerClosedWebSocket() {
+    return peerClosedWs;
   }
 
   private void consumeGreeting(ByteBuffer in) {
@@ -483,6 +674,24 @@ public final class ZmtpConnection {
 
   /** Returns false if the frame was refused by the sink or the connection failed. */
   private boolean handle(Frame f, FrameSink sink) {
+    if (zws != null && (f.flags() & WsFrameDecoder.CONTROL) != 0) {
+      return handleControl(f);
+    }
+    if (phase == Phase.ROUTING_ID) {
+      if (f.isCommand()) {
+        return true; // the bare protocol has no commands yet; libzmq ignores them
+      }
+      byte[] id = f.toByteArray();
+      Map<String, byte[]> props = Map.of();
+      if (!options.peerAddress().isEmpty()) {
+        Map<String, byte[]> all = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        all.put(PEER_ADDRESS, options.peerAddress().getBytes(StandardCharsets.UTF_8));
+        props = java.util.Collections.unmodifiableMap(all);
+      }
+      peer = new PeerInfo(null, 0, id, props);
+      phase = Phase.TRAFFIC;
+      return true;
+    }
     if (phase == Phase.HANDSHAKE) {
       if (!f.isCommand()) {
         fail(ProtocolError.ZMTP_UNEXPECTED_COMMAND, "peer sent a data frame before the handshake completed");

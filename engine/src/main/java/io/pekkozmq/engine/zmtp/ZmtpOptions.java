@@ -26,6 +26,7 @@ import io.pekkozmq.engine.security.SecurityOptions;
  *     {@code Peer-Address} property carry it (IP text for tcp, "" for ipc), "" if unknown
  * @param zapHandlerPresent asked when a mechanism needs ZAP: is a handler bound at
  *     {@code inproc://zeromq.zap.01} now? (libzmq's {@code session_base_t::zap_connect})
+ * @param zws ZWS 2.0 (ZeroMQ over WebSocket) framing and its side; null for ZMTP's own framing
  */
 public record ZmtpOptions(
     SocketType socketType,
@@ -36,7 +37,8 @@ public record ZmtpOptions(
     int copyThreshold,
     SecurityOptions security,
     String peerAddress,
-    BooleanSupplier zapHandlerPresent) {
+    BooleanSupplier zapHandlerPresent,
+    ZwsOptions zws) {
 
   /** Default for {@link #copyThreshold}: a copy of up to 64 bytes costs less than pinning a 64 KiB read buffer. */
   public static final int DEFAULT_COPY_THRESHOLD = 64;
@@ -94,6 +96,7 @@ public record ZmtpOptions(
     private SecurityOptions security = SecurityOptions.NULL;
     private String peerAddress = "";
     private BooleanSupplier zapHandlerPresent = () -> false;
+    private ZwsOptions zws;
 
     private Builder(SocketType socketType) {
       this.socketType = socketType;
@@ -150,9 +153,15 @@ public record ZmtpOptions(
       return this;
     }
 
+    /** ZWS 2.0 framing (RFC 45) on this side; null (the default) keeps ZMTP's own. */
+    public Builder zws(ZwsOptions zws) {
+      this.zws = zws;
+      return this;
+    }
+
     public ZmtpOptions build() {
       return new ZmtpOptions(socketType, routingId, mechanism, maxMsgSize, metadata, copyThreshold,
-          security, peerAddress, zapHandlerPresent);
+          security, peerAddress, zapHandlerPresent, zws);
     }
   }
 }

@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 /** The socket options every messaging command shares, and opening the socket they describe. */
 public final class SocketSpec {
   private static final Pattern ENDPOINT = Pattern.compile("^(tcp://[^:/]+:(\\*|\\d{1,5})|ipc://.+|inproc://.+)$");
+  /** ws://HOST:PORT[/PATH] and wss://, HOST a name, an address or [IPv6] (RFC 45 endpoints). */
+  private static final Pattern WS_ENDPOINT = Pattern.compile("^wss?://(\\[[^\\]/]+\\]|[^:/\\[\\]]+):(\\*|\\d{1,5})(/\\S*)?$");
 
   @Spec(Spec.Target.MIXEE)
   CommandSpec mixee;
@@ -111,11 +113,11 @@ public final class SocketSpec {
     }
   }
 
-  /** A usage error naming {@code option} unless {@code ep} looks like tcp://HOST:PORT, ipc://PATH or inproc://NAME. */
+  /** A usage error naming {@code option} unless {@code ep} looks like tcp://HOST:PORT, ipc://PATH, inproc://NAME or ws(s)://HOST:PORT/PATH. */
   static void checkEndpoint(CommandLine cl, String option, String ep) {
-    if (!ENDPOINT.matcher(ep).matches()) {
+    if (!ENDPOINT.matcher(ep).matches() && !WS_ENDPOINT.matcher(ep).matches()) {
       throw new ParameterException(cl, option + ": malformed endpoint '" + ep
-          + "' (expected tcp://HOST:PORT, ipc://PATH or inproc://NAME)");
+          + "' (expected tcp://HOST:PORT, ipc://PATH, inproc://NAME or ws://HOST:PORT/PATH)");
     }
   }
 

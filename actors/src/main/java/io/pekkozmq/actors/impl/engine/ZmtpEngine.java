@@ -5,6 +5,7 @@ import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.io.IoHandler;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.actors.impl.transport.Endpoint;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.engine.event.EventType;
@@ -15,6 +16,7 @@ import io.pekkozmq.engine.zmtp.PeerInfo;
 import io.pekkozmq.engine.zmtp.ProtocolError;
 import io.pekkozmq.engine.zmtp.ZmtpConnection;
 import io.pekkozmq.engine.zmtp.ZmtpOptions;
+import io.pekkozmq.engine.zmtp.ZwsOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -166,7 +168,7 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
 
   private ZmtpEngine(ActorContext<Command> ctx, TimerScheduler<Command> timers, EngineChannel channel,
       SocketType type, SocketOptions options, String peerAddress, Owner owner, EventSink events,
-      String local, String remote, long connectionId) {
+      String local, String remote, long connectionId, ZwsOptions zws) {
     super(ctx);
     this.ctx = ctx;
     this.self = ctx.getSelf();
@@ -178,7 +180,7 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
     this.remote = remote;
     this.connectionId = connectionId;
     this.options = options;
-    this.conn = new ZmtpConnection(zmtpOptions(type, options, peerAddress, this::zapConnect));
+    this.conn = new ZmtpConnection(zmtpOptions(type, options, peerAddress, this::zapConnect, zws));
     try {
       this.channel.register(SelectionKey.OP_READ, this);
     } catch (IOException e) {
@@ -196,14 +198,41 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
       Owner owner, EventSink events, String local, String remote, long connectionId) {
     String peerAddress = PeerAddress.of(channel);
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> new ZmtpEngine(ctx, timers, new NioEngineChannel(io, channel),
-        type, options, peerAddress, owner, events, local, remote, connectionId)));
+        type, options, peerAddress, owner, events, local, remote, connectionId, null)));
+  }
+
+  /**
+   * An engine speaking ZWS 2.0 (RFC 45) on a ws:// or wss:// connection: the codec runs the HTTP
+   * upgrade (the connecting side sends the request for {@code endpoint}'s host and path) and the
+   * WebSocket framing; for wss the channel is {@link TlsEngineChannel}, TLS below all of it.
+   */
+  public static Behavior<Command> createWebSocket(IoThread io, SocketChannel channel, SocketType type,
+      SocketOptions options, Endpoint endpoint, boolean client, Owner owner,
+      EventSink events, String local, String remote, long connectionId) {
+    String peerAddress = PeerAddress.of(channel);
+    String host = endpoint.host().contains(":") ? "[" + endpoint.host() + "]" : endpoint.host();
+    ZwsOptions zws = client ? ZwsOptions.client(host + ":" + endpoint.port(), endpoint.path()) : ZwsOptions.server();
+    boolean tls = endpoint.transport() == Endpoint.Transport.WSS;
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
+      EngineChannel ch = tls
+          ? TlsEngineChannel.create(io, channel, options, client, endpoint.host(), endpoint.port())
+          : new NioEngineChannel(io, channel);
+      return new ZmtpEngine(ctx, timers, ch, type, options, peerAddress, owner, events, local, remote, connectionId, zws);
+    }));
   }
 
   /** An engine over any {@link EngineChannel} (the tests' in-memory one); the session uses the one above. */
   static Behavior<Command> create(EngineChannel channel, SocketType type, SocketOptions options, String peerAddress,
       Owner owner, EventSink events, String local, String remote, long connectionId) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
-        new ZmtpEngine(ctx, timers, channel, type, options, peerAddress, owner, events, local, remote, connectionId)));
+        new ZmtpEngine(ctx, timers, channel, type, options, peerAddress, owner, events, local, remote, connectionId, null)));
+  }
+
+  /** As above, speaking ZWS 2.0 over the channel (the tests' in-memory one). */
+  static Behavior<Command> create(EngineChannel channel, SocketType type, SocketOptions options, String peerAddress,
+      Owner owner, EventSink events, String local, String remote, long connectionId, ZwsOptions zws) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(ctx ->
+        new ZmtpEngine(ctx, timers, channel, type, options, peerAddress, owner, events, local, remote, connectionId, zws)));
   }
 
   /**
@@ -212,7 +241,13 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
    * NULL socket sends 0, as libzmq's).
    */
   static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, String peerAddress, java.util.function.BooleanSupplier zap) {
+    return zmtpOptions(type, o, peerAddress, zap, null);
+  }
+
+  static ZmtpOptions zmtpOptions(SocketType type, SocketOptions o, String peerAddress,
+      java.util.function.BooleanSupplier zap, ZwsOptions zws) {
     return ZmtpOptions.builder(type)
+        .zws(zws)
         .routingId(o.routingId)
         .maxMsgSize(o.maxMsgSize)
         .security(o.security())
@@ -480,6 +515,12 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
    * else the protocol error's code where libzmq reports it), then DISCONNECTED.
    */
   private void failOnProtocolError() {
+    if (conn.peerClosedWebSocket()) {
+      // a WebSocket close is the peer ending the connection, as a FIN is: reconnect as after one
+      writeOut(); // our echoed close
+      fail(handshakeDone ? Outcome.DISCONNECTED : Outcome.HANDSHAKE_FAILED, conn.errorDetail(), EPIPE);
+      return;
+    }
     ProtocolError err = conn.error();
     int auth = conn.zapFailureStatus();
     if (auth == 0 && conn.errorFromPeer()) auth = statusOfPeerError(conn.errorDetail());
@@ -674,6 +715,9 @@ public final class ZmtpEngine extends AbstractBehavior<ZmtpEngine.Command> imple
    */
   static boolean reportedAsProtocolError(ProtocolError err, boolean fromPeer, boolean afterHandshake, boolean secured) {
     if (fromPeer) return false;
+    // a refused upgrade (as libzmq's ws_engine reports it) and, departing from libzmq, which just
+    // disconnects, a broken WebSocket frame after the handshake too: the monitor says which
+    if (err == ProtocolError.WS_UNSPECIFIED) return true;
     if (err.code() >= ProtocolError.ZAP_UNSPECIFIED.code() && err.code() < ProtocolError.WS_UNSPECIFIED.code()) return true;
     if (afterHandshake) {
       return secured && (err == ProtocolError.ZMTP_INVALID_SEQUENCE || err == ProtocolError.ZMTP_CRYPTOGRAPHIC

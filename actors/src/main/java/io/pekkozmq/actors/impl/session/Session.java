@@ -108,6 +108,8 @@ public final class Session extends AbstractBehavior<Session.Command> {
   /** The current (or last) connection's endpoints, for PIPES_STATS. */
   private String localUri = "";
   private String remoteUri = "";
+  /** Bind side: the endpoint the connection was accepted on (null for sessions made otherwise). */
+  private Endpoint listening;
 
   private Session(ActorContext<Command> ctx, TimerScheduler<Command> timers, IoThread io, SocketType type,
       SocketOptions options, SocketLink socket, EventSink events, Endpoint endpoint, Pipe.End end) {
@@ -168,8 +170,16 @@ public final class Session extends AbstractBehavior<Session.Command> {
   /** A bind-side session for one accepted connection. */
   public static Behavior<Command> accepted(IoThread io, SocketType type, SocketOptions options, SocketLink socket,
       EventSink events, SocketChannel channel, String localUri, String remoteUri, long connectionId) {
+    return accepted(io, type, options, socket, events, channel, localUri, remoteUri, connectionId, null);
+  }
+
+  /** As above, accepted on {@code listening} (ws and wss connections start with their upgrade). */
+  public static Behavior<Command> accepted(IoThread io, SocketType type, SocketOptions options, SocketLink socket,
+      EventSink events, SocketChannel channel, String localUri, String remoteUri, long connectionId,
+      Endpoint listening) {
     return Behaviors.withTimers(timers -> Behaviors.setup(ctx -> {
       Session s = new Session(ctx, timers, io, type, options, socket, events, null, null);
+      s.listening = listening;
       s.startEngine(channel, localUri, remoteUri, connectionId);
       return s;
     }));
@@ -207,8 +217,12 @@ public final class Session extends AbstractBehavior<Session.Command> {
   private void startEngine(SocketChannel ch, String local, String remote, long connectionId) {
     localUri = local;
     remoteUri = remote;
+    Endpoint via = endpoint != null ? endpoint : listening;
     Behavior<ZmtpEngine.Command> behavior = type.raw()
         ? RawEngine.create(io, ch, options, engineOwner, events, local, remote, connectionId)
+        : via != null && via.transport().webSocket()
+        ? ZmtpEngine.createWebSocket(io, ch, type, options, via, endpoint != null, engineOwner, events, local, remote,
+            connectionId)
         : ZmtpEngine.create(io, ch, type, options, engineOwner, events, local, remote, connectionId);
     engine = ctx.spawnAnonymous(behavior, io.dispatcher());
     engineDrained = false;

@@ -12,7 +12,7 @@ final class ChannelSetup {
 
   static void apply(SocketChannel ch, Endpoint.Transport transport, SocketOptions o) throws IOException {
     ch.configureBlocking(false);
-    if (transport != Endpoint.Transport.TCP) return;
+    if (!transport.overTcp()) return;
     ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     if (o.tcpKeepalive == 1) {
       ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);

@@ -14,11 +14,27 @@ import java.util.Locale;
 
 /**
  * A parsed endpoint: {@code tcp://host:port}, {@code tcp://*:port}, {@code tcp://*:*},
- * {@code tcp://[::1]:port}, {@code ipc://path}, {@code ipc://*}, {@code inproc://name}.
+ * {@code tcp://[::1]:port}, {@code ipc://path}, {@code ipc://*}, {@code inproc://name},
+ * {@code ws://host:port/path} and {@code wss://host:port/path} (the path is optional and defaults
+ * to {@code /}, as libzmq's ws_address; host and port as for tcp).
  * Parsing errors name the endpoint and what is wrong with it.
+ *
+ * @param path the ipc path, the inproc name, or the WebSocket request path; null for tcp
  */
 public record Endpoint(Transport transport, String host, int port, String path, String original) {
-  public enum Transport { TCP, IPC, INPROC }
+  public enum Transport {
+    TCP, IPC, INPROC, WS, WSS;
+
+    /** Carried by a TCP connection (tcp, ws, wss): libzmq's tcp options apply. */
+    public boolean overTcp() {
+      return this == TCP || this == WS || this == WSS;
+    }
+
+    /** ZeroMQ over WebSocket (RFC 45): ws, or wss over TLS. */
+    public boolean webSocket() {
+      return this == WS || this == WSS;
+    }
+  }
 
   /** Parses {@code uri}; for binding, {@code *} host and {@code *}/0 port are allowed. */
   public static Endpoint parse(String uri, boolean forBind) {
@@ -43,11 +59,26 @@ public record Endpoint(Transport transport, String host, int port, String path, 
       case "inproc":
         if (rest.isEmpty()) throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': empty inproc name");
         return new Endpoint(Transport.INPROC, null, 0, rest, uri);
-      case "pgm", "epgm", "norm", "vmci", "udp", "ws", "wss", "tipc":
+      case "ws", "wss":
+        return parseWs(uri, scheme, rest, forBind);
+      case "pgm", "epgm", "norm", "vmci", "udp", "tipc":
         throw new ZmqException(Errno.EPROTONOSUPPORT, "transport '" + scheme + "' in '" + uri + "' is not supported");
       default:
         throw new ZmqException(Errno.EPROTONOSUPPORT, "unknown transport '" + scheme + "' in endpoint '" + uri + "'");
     }
+  }
+
+  /** {@code host:port[/path]}: the path starts at the first '/' after the port (libzmq's ws_address). */
+  private static Endpoint parseWs(String uri, String scheme, String rest, boolean forBind) {
+    int close = rest.startsWith("[") ? rest.indexOf(']') : -1;
+    int slash = rest.indexOf('/', Math.max(close, 0));
+    String authority = slash < 0 ? rest : rest.substring(0, slash);
+    String path = slash < 0 ? "/" : rest.substring(slash);
+    if (path.contains(" ") || path.contains("\r") || path.contains("\n")) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': the path may not hold spaces or line breaks");
+    }
+    Endpoint tcp = parseTcp(uri, authority, forBind);
+    return new Endpoint(scheme.equals("ws") ? Transport.WS : Transport.WSS, tcp.host(), tcp.port(), path, uri);
   }
 
   private static Endpoint parseTcp(String uri, String rest, boolean forBind) {
@@ -85,7 +116,7 @@ public record Endpoint(Transport transport, String host, int port, String path, 
   /** The socket address to bind or connect to. */
   public SocketAddress socketAddress() {
     return switch (transport) {
-      case TCP -> {
+      case TCP, WS, WSS -> {
         if (host.equals("*")) yield new InetSocketAddress("0.0.0.0", port);
         try {
           yield new InetSocketAddress(InetAddress.getByName(host), port);
@@ -110,6 +141,14 @@ public record Endpoint(Transport transport, String host, int port, String path, 
     }
   }
 
+  /**
+   * The URI of a connection's or listener's own address on this endpoint: for ws and wss with the
+   * endpoint's path, as libzmq's ws_listener names its endpoints.
+   */
+  public String uriFor(SocketAddress addr) {
+    return transport.webSocket() ? uriOf(transport, addr) + path : uriOf(transport, addr);
+  }
+
   /** The URI form of a bound or connected address (LAST_ENDPOINT). */
   public static String uriOf(Transport t, SocketAddress addr) {
     if (addr instanceof InetSocketAddress in) {
@@ -119,7 +158,8 @@ public record Endpoint(Transport transport, String host, int port, String path, 
         if (pct >= 0) h = h.substring(0, pct);
         h = "[" + compressIpv6(h) + "]";
       }
-      return "tcp://" + h + ":" + in.getPort();
+      String scheme = t == Transport.WS ? "ws://" : t == Transport.WSS ? "wss://" : "tcp://";
+      return scheme + h + ":" + in.getPort();
     }
     if (addr instanceof UnixDomainSocketAddress u) {
       return "ipc://" + u.getPath();

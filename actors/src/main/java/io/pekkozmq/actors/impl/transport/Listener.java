@@ -147,9 +147,9 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
         ChannelSetup.apply(ch, endpoint.transport(), options);
         // libzmq names an accepted connection by its own socket's address (the interface actually
         // used when bound to a wildcard), not by the bound endpoint
-        boolean tcp = endpoint.transport() == Endpoint.Transport.TCP;
-        local = tcp ? Endpoint.uriOf(endpoint.transport(), ch.getLocalAddress()) : boundUri;
-        remote = tcp ? Endpoint.uriOf(endpoint.transport(), ch.getRemoteAddress()) : "";
+        boolean tcp = endpoint.transport().overTcp();
+        local = tcp ? endpoint.uriFor(ch.getLocalAddress()) : boundUri;
+        remote = tcp ? endpoint.uriFor(ch.getRemoteAddress()) : "";
       } catch (IOException e) {
         events.emit(EventType.ACCEPT_FAILED, 22, boundUri, "");
         closeQuietly(ch);
@@ -158,7 +158,8 @@ public final class Listener extends AbstractBehavior<Listener.Command> implement
       events.emit(EventType.ACCEPTED, id, local, remote);
       IoThread target = chooser.get();
       ActorRef<Session.Command> s = ctx.spawnAnonymous(
-          Session.accepted(target, type, options.copy(), socket, events, ch, local, remote, id), target.dispatcher());
+          Session.accepted(target, type, options.copy(), socket, events, ch, local, remote, id, endpoint),
+          target.dispatcher());
       ctx.watch(s);
       sessions.add(s);
     }

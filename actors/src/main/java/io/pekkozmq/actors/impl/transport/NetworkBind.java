@@ -56,7 +56,7 @@ public final class NetworkBind {
     }
     try {
       String uri = ep.transport() == Endpoint.Transport.IPC ? "ipc://" + ep.path()
-          : Endpoint.uriOf(ep.transport(), server.getLocalAddress());
+          : ep.uriFor(server.getLocalAddress());
       return new Bound(server, ep, uri, listenerId, tempIpcDir);
     } catch (IOException e) {
       closeQuietly(server);

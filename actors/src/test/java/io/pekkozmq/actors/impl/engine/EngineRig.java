@@ -73,6 +73,12 @@ final class EngineRig implements AutoCloseable, BeforeAllCallback, AfterEachCall
         ZmtpEngine.create(channel, type, options, PEER_ADDRESS, rec, rec, LOCAL, REMOTE, CONNECTION_ID));
   }
 
+  /** A ZMTP engine speaking ZWS 2.0 (ws://) on the side {@code zws} names. */
+  Conn zws(SocketType type, SocketOptions options, io.pekkozmq.engine.zmtp.ZwsOptions zws) {
+    return spawn(options, (channel, rec) ->
+        ZmtpEngine.create(channel, type, options, PEER_ADDRESS, rec, rec, LOCAL, REMOTE, CONNECTION_ID, zws));
+  }
+
   /**
    * A connect-side engine of a {@code ours} socket that has shaken hands with a {@code peer} peer
    * (ZMTP 3.1, NULL) and holds its pipe; what it wrote and logged so far is taken.

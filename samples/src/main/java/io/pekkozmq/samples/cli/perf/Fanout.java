@@ -34,7 +34,10 @@ public final class Fanout {
 
   private Fanout() {}
 
-  /** tcp://HOST:PORT becomes tcp://HOST:(PORT+1); ipc://PATH becomes ipc://PATH.sync; else null. */
+  /**
+   * tcp://HOST:PORT becomes tcp://HOST:(PORT+1); ipc://PATH becomes ipc://PATH.sync;
+   * ws(s)://HOST:PORT/PATH becomes ws(s)://HOST:(PORT+1)/PATH; else null.
+   */
   public static String syncEndpoint(String dataEndpoint) {
     if (dataEndpoint.startsWith("tcp://")) {
       int colon = dataEndpoint.lastIndexOf(':');
@@ -48,6 +51,15 @@ public final class Fanout {
       }
     }
     if (dataEndpoint.startsWith("ipc://")) return dataEndpoint + ".sync";
+    if (dataEndpoint.startsWith("ws://") || dataEndpoint.startsWith("wss://")) {
+      // ws://host:port/path: the next port, same path
+      int start = dataEndpoint.indexOf("://") + 3;
+      int slash = dataEndpoint.indexOf('/', start);
+      String authority = slash < 0 ? dataEndpoint.substring(start) : dataEndpoint.substring(start, slash);
+      String path = slash < 0 ? "" : dataEndpoint.substring(slash);
+      String sync = syncEndpoint("tcp://" + authority);
+      return sync == null ? null : dataEndpoint.substring(0, start) + sync.substring("tcp://".length()) + path;
+    }
     return null;
   }
 
