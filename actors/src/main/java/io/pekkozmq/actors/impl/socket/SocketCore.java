@@ -421,7 +421,7 @@ public final class SocketCore {
     }
     Msg m;
     if (!f.hasMore()) {
-      m = Msg.ofTrusted(new Frame[] {f}, properties());
+      m = Msg.ofTrustedFrame(f, properties());
     } else {
       List<Frame> frames = new ArrayList<>(4);
       frames.add(f);
