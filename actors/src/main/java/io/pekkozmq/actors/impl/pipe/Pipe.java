@@ -399,10 +399,18 @@ public final class Pipe {
       } else {
         readingMessage = false;
         long consumed = in.consumed.get() + 1;
-        in.consumed.set(consumed); // volatile store: orders against the writerWaiting load below
-        if (in.writerWaiting.get() && in.published.get() - consumed <= in.lwm
-            && in.writerWaiting.compareAndSet(true, false)) {
-          send(peer, peer.activateWrite);
+        long lwm = in.lwm;
+        if (publishedSeen - consumed > lwm || (publishedSeen = in.published.get()) - consumed > lwm) {
+          // More than the low-water mark is still queued (published only grows): no writer is owed
+          // a wake-up now, so an ordered store will do, without the full fence of a volatile one.
+          // A writer that meanwhile finds the queue full and waits is woken when the reader
+          // gets down to the low-water mark, through the branch below.
+          in.consumed.lazySet(consumed);
+        } else {
+          in.consumed.set(consumed); // volatile store: orders against the writerWaiting load below
+          if (in.writerWaiting.get() && in.writerWaiting.compareAndSet(true, false)) {
+            send(peer, peer.activateWrite);
+          }
         }
       }
       return f;
