@@ -31,6 +31,11 @@ public final class Msg implements Iterable<Frame> {
   private final Map<String, byte[]> properties;
   /** SERVER/PEER: the peer's routing id (libzmq's msg_t routing_id, a uint32); 0 for none. */
   private final int routingId;
+  /**
+   * A single-frame message holds its frame here and {@link #frames} is null: no array per message
+   * on the hot path (every received single-frame message). Use {@link #array()} where an array is needed.
+   */
+  private final Frame single;
 
   private Msg(Frame[] frames) {
     this(frames, Map.of());
@@ -44,6 +49,20 @@ public final class Msg implements Iterable<Frame> {
     this.frames = frames;
     this.properties = properties;
     this.routingId = routingId;
+    this.single = null;
+  }
+
+  /** A single-frame message, the frame held inline (its MORE flag already clear). */
+  private Msg(Frame single, Map<String, byte[]> properties, int routingId) {
+    this.frames = null;
+    this.properties = properties;
+    this.routingId = routingId;
+    this.single = single;
+  }
+
+  /** The frames as an array: the message's own, or a new one-element array for an inline frame. */
+  private Frame[] array() {
+    return frames != null ? frames : new Frame[] {single};
   }
 
   /** A message of the given frames; their MORE flags are set as their position requires. */
@@ -51,6 +70,7 @@ public final class Msg implements Iterable<Frame> {
     if (frames.length == 0) {
       throw new IllegalArgumentException("a message has at least one frame");
     }
+    if (frames.length == 1) return new Msg(frames[0].withMore(false), Map.of(), 0);
     Frame[] fs = frames.clone();
     for (int i = 0; i < fs.length; i++) {
       fs[i] = fs[i].withMore(i < fs.length - 1);
@@ -116,7 +136,21 @@ public final class Msg implements Iterable<Frame> {
     if (routingId == 0) {
       throw new IllegalArgumentException("routing id 0 names no peer (SERVER and PEER number peers from 1)");
     }
-    return routingId == this.routingId ? this : new Msg(frames, properties, routingId);
+    if (routingId == this.routingId) return this;
+    return frames == null ? new Msg(single, properties, routingId) : new Msg(frames, properties, routingId);
+  }
+
+  /**
+   * Trusted constructor for the runtime, one frame: {@code frame} carries no MORE flag, and
+   * {@code properties} is the connection's immutable map (kept by reference). Allocates no array.
+   */
+  public static Msg ofTrustedFrame(Frame frame, Map<String, byte[]> properties) {
+    return new Msg(frame, properties == null ? Map.of() : properties, 0);
+  }
+
+  /** As {@link #ofTrustedFrame(Frame, Map)}, with the routing id a SERVER or PEER socket knows the sender by (0: none). */
+  public static Msg ofTrustedFrame(Frame frame, Map<String, byte[]> properties, int routingId) {
+    return new Msg(frame, properties == null ? Map.of() : properties, routingId);
   }
 
   /**
@@ -153,27 +187,32 @@ public final class Msg implements Iterable<Frame> {
   }
 
   public int size() {
-    return frames.length;
+    return frames == null ? 1 : frames.length;
   }
 
   public Frame frame(int i) {
+    if (frames == null) {
+      if (i != 0) throw new ArrayIndexOutOfBoundsException("Index " + i + " out of bounds for length 1");
+      return single;
+    }
     return frames[i];
   }
 
   public Frame first() {
-    return frames[0];
+    return frames == null ? single : frames[0];
   }
 
   public Frame last() {
-    return frames[frames.length - 1];
+    return frames == null ? single : frames[frames.length - 1];
   }
 
   public List<Frame> frames() {
-    return Collections.unmodifiableList(Arrays.asList(frames));
+    return frames == null ? Collections.singletonList(single) : Collections.unmodifiableList(Arrays.asList(frames));
   }
 
   /** Total payload bytes. */
   public long byteSize() {
+    if (frames == null) return single.size();
     long n = 0;
     for (Frame f : frames) n += f.size();
     return n;
@@ -181,18 +220,20 @@ public final class Msg implements Iterable<Frame> {
 
   /** A new message with {@code f} in front (and the same properties). */
   public Msg prepend(Frame f) {
-    Frame[] fs = new Frame[frames.length + 1];
+    Frame[] own = array();
+    Frame[] fs = new Frame[own.length + 1];
     fs[0] = f.withMore(true);
-    System.arraycopy(frames, 0, fs, 1, frames.length);
+    System.arraycopy(own, 0, fs, 1, own.length);
     return new Msg(fs, properties);
   }
 
   /** A new message without the first {@code n} frames (and the same properties). */
   public Msg dropFirst(int n) {
-    if (n >= frames.length) {
-      throw new IllegalArgumentException("cannot drop " + n + " of " + frames.length + " frames");
+    Frame[] own = array();
+    if (n >= own.length) {
+      throw new IllegalArgumentException("cannot drop " + n + " of " + own.length + " frames");
     }
-    return new Msg(Arrays.copyOfRange(frames, n, frames.length), properties);
+    return new Msg(Arrays.copyOfRange(own, n, own.length), properties);
   }
 
   @Override
@@ -202,16 +243,17 @@ public final class Msg implements Iterable<Frame> {
 
   /** Each frame as UTF-8 text. */
   public List<String> texts() {
-    List<String> out = new ArrayList<>(frames.length);
-    for (Frame f : frames) out.add(f.text());
+    Frame[] own = array();
+    List<String> out = new ArrayList<>(own.length);
+    for (Frame f : own) out.add(f.text());
     return out;
   }
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof Msg m) || m.frames.length != frames.length) return false;
-    for (int i = 0; i < frames.length; i++) {
-      if (!frames[i].contentEquals(m.frames[i])) return false;
+    if (!(o instanceof Msg m) || m.size() != size()) return false;
+    for (int i = 0; i < size(); i++) {
+      if (!frame(i).contentEquals(m.frame(i))) return false;
     }
     return true;
   }
@@ -219,12 +261,12 @@ public final class Msg implements Iterable<Frame> {
   @Override
   public int hashCode() {
     int h = 1;
-    for (Frame f : frames) h = 31 * h + f.hashCode();
+    for (int i = 0; i < size(); i++) h = 31 * h + frame(i).hashCode();
     return h;
   }
 
   @Override
   public String toString() {
-    return "Msg" + Arrays.toString(frames);
+    return "Msg" + Arrays.toString(array());
   }
 }

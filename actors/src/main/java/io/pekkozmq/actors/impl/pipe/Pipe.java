@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jctools.queues.SpscUnboundedArrayQueue;
 
 /**
  * libzmq's pipe_t pair: two ends, each the writer of one lock-free single-producer /
@@ -157,10 +156,29 @@ public final class Pipe {
     private long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
   }
 
+  /**
+   * A link of a direction's frame queue (libzmq's yqueue chunk): the writer fills its slots in
+   * order and links the next chunk when it is full; the reader follows. Slots and links are plain
+   * fields: the reader reads only what {@link Direction#published} (a volatile store after them)
+   * or {@link Direction#writerClosed} covers, so they are visible. Unlike a queue whose reader
+   * nulls each slot it takes (JCTools'), the reader here clears a cache line of slots only once it
+   * has read all of it, and the writer never comes back to a line: the two threads do not write
+   * the same line per frame. A fully read chunk goes back to the writer as its spare.
+   */
+  static final class Chunk {
+    static final int SIZE = 256;
+    /** Slots per 64-byte cache line, at most (4-byte compressed references); a divisor of SIZE. */
+    static final int LINE = 16;
+    final Frame[] slots = new Frame[SIZE];
+    Chunk next;
+  }
+
   /** One direction of the pipe. */
   static final class Direction {
-    /** The frames in order; null when conflating. */
-    final SpscUnboundedArrayQueue<Frame> queue;
+    /** The first chunk of the frames' queue; null when conflating. */
+    final Chunk first;
+    /** A chunk the reader has finished with, cleared, for the writer to reuse (libzmq's spare_chunk). */
+    final AtomicReference<Chunk> spare = new AtomicReference<>();
     /** CONFLATE: the last whole message written and not yet taken (a Frame, or a Frame[]); else null. */
     final AtomicReference<Object> last;
     /**
@@ -179,7 +197,7 @@ public final class Pipe {
     volatile boolean writerClosed;
 
     Direction(long hwm, boolean conflate) {
-      this.queue = conflate ? null : new SpscUnboundedArrayQueue<>(256);
+      this.first = conflate ? null : new Chunk();
       this.last = conflate ? new AtomicReference<>() : null;
       setHwm(hwm);
     }
@@ -231,6 +249,15 @@ public final class Pipe {
     private Frame[] taken;
     private int takenPos;
 
+    // the frame queues' cursors: the writer's in out's chunks, the reader's in in's (own thread only)
+    /** The chunk the writer fills and the index of its next free slot. */
+    private Chunk tail;
+    private int tailPos;
+    /** The chunk the reader reads, the index of its next slot, and how far it has cleared the slots read. */
+    private Chunk head;
+    private int headPos;
+    private int cleared;
+
     private volatile byte[] routingId = new byte[0];
     private volatile Map<String, byte[]> metadata = Map.of();
     private volatile boolean legacySubscriptions;
@@ -255,6 +282,66 @@ public final class Pipe {
       this.side = side;
       this.in = in;
       this.out = out;
+      this.tail = out.first;
+      this.head = in.first;
+    }
+
+    // ---- the frame queue (out: this end writes; in: this end reads) -------------------------
+
+    private void enqueue(Frame frame) {
+      if (tailPos == Chunk.SIZE) {
+        Chunk c = out.spare.getAndSet(null);
+        if (c == null) c = new Chunk();
+        tail.next = c; // published with the frames that follow, by the next flush
+        tail = c;
+        tailPos = 0;
+      }
+      tail.slots[tailPos++] = frame;
+    }
+
+    /** The next frame the writer has offered, or null; the reader's thread only. */
+    private Frame dequeue() {
+      Chunk h = head;
+      int p = headPos;
+      if (p == Chunk.SIZE) {
+        Chunk n = h.next;
+        if (n == null) return null;
+        // every line of h is cleared (the last one at p == SIZE); the writer has moved on to n
+        h.next = null;
+        in.spare.lazySet(h);
+        head = h = n;
+        headPos = p = 0;
+        cleared = 0;
+      }
+      Frame f = h.slots[p];
+      if (f == null) return null;
+      headPos = ++p;
+      if ((p & (Chunk.LINE - 1)) == 0) {
+        // a whole line read: the writer is past it for good, so clearing it costs it nothing
+        java.util.Arrays.fill(h.slots, cleared, p, null);
+        cleared = p;
+      }
+      return f;
+    }
+
+    /** The next frame, not taken; null if none. The reader's thread only. */
+    private Frame peekQueued() {
+      Chunk h = head;
+      int p = headPos;
+      if (p == Chunk.SIZE) {
+        h = h.next;
+        if (h == null) return null;
+        p = 0;
+      }
+      return h.slots[p];
+    }
+
+    /** Drops the references to frames already read that a part-read line still holds (the reader goes idle). */
+    private void clearRead() {
+      if (head != null && cleared < headPos) {
+        java.util.Arrays.fill(head.slots, cleared, headPos, null);
+        cleared = headPos;
+      }
     }
 
     public End peer() {
@@ -276,6 +363,7 @@ public final class Pipe {
     @Override
     public boolean checkRead() {
       if (messageAvailable()) return true;
+      clearRead(); // idle now: hold no frame already handed out
       in.readerAsleep.set(true);
       if (messageAvailable()) {
         in.readerAsleep.set(false);
@@ -304,17 +392,25 @@ public final class Pipe {
       if (mark != null) mark.last = this;
       if (in.conflates()) return readConflated();
       // published frames were offered before the publishing store, so they are visible now
-      Frame f = in.queue.poll();
+      Frame f = dequeue();
       if (f == null) return null;
       if (f.hasMore()) {
         readingMessage = true;
       } else {
         readingMessage = false;
         long consumed = in.consumed.get() + 1;
-        in.consumed.set(consumed); // volatile store: orders against the writerWaiting load below
-        if (in.writerWaiting.get() && in.published.get() - consumed <= in.lwm
-            && in.writerWaiting.compareAndSet(true, false)) {
-          send(peer, peer.activateWrite);
+        long lwm = in.lwm;
+        if (publishedSeen - consumed > lwm || (publishedSeen = in.published.get()) - consumed > lwm) {
+          // More than the low-water mark is still queued (published only grows): no writer is owed
+          // a wake-up now, so an ordered store will do, without the full fence of a volatile one.
+          // A writer that meanwhile finds the queue full and waits is woken when the reader
+          // gets down to the low-water mark, through the branch below.
+          in.consumed.lazySet(consumed);
+        } else {
+          in.consumed.set(consumed); // volatile store: orders against the writerWaiting load below
+          if (in.writerWaiting.get() && in.writerWaiting.compareAndSet(true, false)) {
+            send(peer, peer.activateWrite);
+          }
         }
       }
       return f;
@@ -345,7 +441,7 @@ public final class Pipe {
      */
     public boolean peerClosedAndDrained() {
       if (!in.writerClosed) return false;
-      boolean drained = in.conflates() ? !readingMessage && in.last.get() == null : in.queue.peek() == null;
+      boolean drained = in.conflates() ? !readingMessage && in.last.get() == null : peekQueued() == null;
       if (drained && !termAckSent) {
         termAckSent = true;
         peer.termAcked = true;
@@ -431,11 +527,11 @@ public final class Pipe {
         return true;
       }
       for (int i = 0; i < stagedCount; i++) {
-        out.queue.offer(staged[i]);
+        enqueue(staged[i]);
         staged[i] = null;
       }
       stagedCount = 0;
-      out.queue.offer(frame);
+      enqueue(frame);
       written++;
       pendingFlush = true;
       return true;

@@ -445,7 +445,7 @@ public final class SocketCore {
     }
     Msg m;
     if (!f.hasMore()) {
-      m = Msg.ofTrusted(new Frame[] {f}, properties(), pattern.receivedRoutingId());
+      m = Msg.ofTrustedFrame(f, properties(), pattern.receivedRoutingId());
     } else {
       List<Frame> frames = new ArrayList<>(4);
       frames.add(f);
