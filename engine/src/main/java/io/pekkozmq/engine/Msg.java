@@ -18,6 +18,12 @@ import java.util.Map;
  * returned, and the peer's own {@code X-*} properties. The map is the connection's own, shared by
  * every message from it: nothing is copied per message. Messages built here and messages from
  * inproc peers have none. Properties never take part in {@link #equals}.
+ *
+ * <h2>Group (RADIO/DISH, RFC 48)</h2>
+ * A RADIO sends a message to the DISH peers that joined its {@link #group()}, set with
+ * {@link #withGroup}; a DISH's received messages carry the group they were sent to. At most
+ * {@link #GROUP_MAX_LENGTH} bytes of UTF-8 (libzmq 4.3.3+ and JeroMQ 0.6.0; libzmq up to 4.3.2 had
+ * 15). Like the properties, the group takes no part in {@link #equals}; other types ignore it.
  */
 public final class Msg implements Iterable<Frame> {
   /** libzmq's ZMQ_MSG_PROPERTY_* names. */
@@ -26,17 +32,27 @@ public final class Msg implements Iterable<Frame> {
   public static final String USER_ID = "User-Id";
   public static final String PEER_ADDRESS = "Peer-Address";
 
+  /** libzmq's ZMQ_GROUP_MAX_LENGTH (4.3.3 and later, and RFC 48): a group's longest, in bytes. */
+  public static final int GROUP_MAX_LENGTH = 255;
+
   private final Frame[] frames;
   /** The connection's properties (immutable, shared), or an empty map. */
   private final Map<String, byte[]> properties;
+  /** RADIO/DISH: the message's group, or null. */
+  private final String group;
 
   private Msg(Frame[] frames) {
     this(frames, Map.of());
   }
 
   private Msg(Frame[] frames, Map<String, byte[]> properties) {
+    this(frames, properties, null);
+  }
+
+  private Msg(Frame[] frames, Map<String, byte[]> properties, String group) {
     this.frames = frames;
     this.properties = properties;
+    this.group = group;
   }
 
   /** A message of the given frames; their MORE flags are set as their position requires. */
@@ -80,6 +96,39 @@ public final class Msg implements Iterable<Frame> {
    */
   public static Msg ofTrusted(Frame[] frames, Map<String, byte[]> properties) {
     return new Msg(frames, properties == null ? Map.of() : properties);
+  }
+
+  /** Trusted constructor for the runtime, as {@link #ofTrusted(Frame[], Map)}, with a group (DISH). */
+  public static Msg ofTrusted(Frame[] frames, Map<String, byte[]> properties, String group) {
+    return new Msg(frames, properties == null ? Map.of() : properties, group);
+  }
+
+  /**
+   * The group of a RADIO/DISH message (libzmq's {@code zmq_msg_group}): the one a received DISH
+   * message was sent to, or the one set by {@link #withGroup}; null if none.
+   */
+  public String group() {
+    return group;
+  }
+
+  /**
+   * The same frames and properties with {@code group} (libzmq's {@code zmq_msg_set_group}); null
+   * clears it. Throws EINVAL naming the problem for a group over {@link #GROUP_MAX_LENGTH} bytes.
+   */
+  public Msg withGroup(String group) {
+    checkGroup(group);
+    return new Msg(frames, properties, group);
+  }
+
+  /** Throws EINVAL if {@code group} is longer than {@link #GROUP_MAX_LENGTH} bytes of UTF-8; null passes. */
+  public static void checkGroup(String group) {
+    if (group == null) return;
+    int n = group.length() > GROUP_MAX_LENGTH / 3 ? group.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        : group.length() * 3; // UTF-8 takes at most 3 bytes per char: short groups need no count
+    if (n > GROUP_MAX_LENGTH) {
+      throw new ZmqException(Errno.EINVAL, "group '" + (group.length() > 40 ? group.substring(0, 40) + "…" : group)
+          + "' is " + n + " bytes; a group is at most " + GROUP_MAX_LENGTH + " bytes");
+    }
   }
 
   /**
@@ -147,7 +196,7 @@ public final class Msg implements Iterable<Frame> {
     Frame[] fs = new Frame[frames.length + 1];
     fs[0] = f.withMore(true);
     System.arraycopy(frames, 0, fs, 1, frames.length);
-    return new Msg(fs, properties);
+    return new Msg(fs, properties, group);
   }
 
   /** A new message without the first {@code n} frames (and the same properties). */
@@ -155,7 +204,7 @@ public final class Msg implements Iterable<Frame> {
     if (n >= frames.length) {
       throw new IllegalArgumentException("cannot drop " + n + " of " + frames.length + " frames");
     }
-    return new Msg(Arrays.copyOfRange(frames, n, frames.length), properties);
+    return new Msg(Arrays.copyOfRange(frames, n, frames.length), properties, group);
   }
 
   @Override
@@ -188,6 +237,6 @@ public final class Msg implements Iterable<Frame> {
 
   @Override
   public String toString() {
-    return "Msg" + Arrays.toString(frames);
+    return (group == null ? "Msg" : "Msg(group " + group + ")") + Arrays.toString(frames);
   }
 }

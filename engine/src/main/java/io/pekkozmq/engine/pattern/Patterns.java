@@ -20,6 +20,8 @@ public final class Patterns {
       case XPUB -> new XPubPattern(options);
       case XSUB -> new XSubPattern(options);
       case STREAM -> new StreamPattern(options);
+      case RADIO -> new RadioPattern(options);
+      case DISH -> new DishPattern(options);
     };
   }
 }

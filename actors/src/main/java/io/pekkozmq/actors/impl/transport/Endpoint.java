@@ -14,11 +14,16 @@ import java.util.Locale;
 
 /**
  * A parsed endpoint: {@code tcp://host:port}, {@code tcp://*:port}, {@code tcp://*:*},
- * {@code tcp://[::1]:port}, {@code ipc://path}, {@code ipc://*}, {@code inproc://name}.
+ * {@code tcp://[::1]:port}, {@code ipc://path}, {@code ipc://*}, {@code inproc://name},
+ * {@code udp://[iface;]host:port}.
  * Parsing errors name the endpoint and what is wrong with it.
  */
 public record Endpoint(Transport transport, String host, int port, String path, String original) {
-  public enum Transport { TCP, IPC, INPROC }
+  public enum Transport {
+    TCP, IPC, INPROC,
+    /** RADIO/DISH datagrams (RFC 48): {@code host} the address, {@code path} the interface part before ';' or null. */
+    UDP
+  }
 
   /** Parses {@code uri}; for binding, {@code *} host and {@code *}/0 port are allowed. */
   public static Endpoint parse(String uri, boolean forBind) {
@@ -43,7 +48,9 @@ public record Endpoint(Transport transport, String host, int port, String path, 
       case "inproc":
         if (rest.isEmpty()) throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': empty inproc name");
         return new Endpoint(Transport.INPROC, null, 0, rest, uri);
-      case "pgm", "epgm", "norm", "vmci", "udp", "ws", "wss", "tipc":
+      case "udp":
+        return parseUdp(uri, rest, forBind);
+      case "pgm", "epgm", "norm", "vmci", "ws", "wss", "tipc":
         throw new ZmqException(Errno.EPROTONOSUPPORT, "transport '" + scheme + "' in '" + uri + "' is not supported");
       default:
         throw new ZmqException(Errno.EPROTONOSUPPORT, "unknown transport '" + scheme + "' in endpoint '" + uri + "'");
@@ -82,10 +89,25 @@ public record Endpoint(Transport transport, String host, int port, String path, 
     return new Endpoint(Transport.TCP, host, port, null, uri);
   }
 
+  /**
+   * libzmq's udp_address_t forms: {@code udp://host:port} (unicast, or a multicast group),
+   * {@code udp://*:port} (bind only), {@code udp://iface;host:port} where {@code iface} (an address,
+   * an interface name or {@code *}) picks the interface for multicast, or the source address.
+   */
+  private static Endpoint parseUdp(String uri, String rest, boolean forBind) {
+    int semi = rest.indexOf(';');
+    String iface = semi >= 0 ? rest.substring(0, semi) : null;
+    if (iface != null && iface.isEmpty()) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': empty interface before ';'");
+    }
+    Endpoint e = parseTcp(uri, semi >= 0 ? rest.substring(semi + 1) : rest, forBind);
+    return new Endpoint(Transport.UDP, e.host(), e.port(), iface, uri);
+  }
+
   /** The socket address to bind or connect to. */
   public SocketAddress socketAddress() {
     return switch (transport) {
-      case TCP -> {
+      case TCP, UDP -> {
         if (host.equals("*")) yield new InetSocketAddress("0.0.0.0", port);
         try {
           yield new InetSocketAddress(InetAddress.getByName(host), port);
