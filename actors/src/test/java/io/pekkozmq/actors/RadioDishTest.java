@@ -102,6 +102,31 @@ class RadioDishTest extends ContextPerClass {
     }
   }
 
+  /** Over udp nothing travels upstream: the first message after the connect already arrives. */
+  @Test
+  void udpDeliversFromTheFirstMessage() {
+    try (ZSocket radio = ctx.socket(SocketType.RADIO); ZSocket dish = ctx.socket(SocketType.DISH)) {
+      dish.join("TV");
+      radio.connect(dish.bind("udp://127.0.0.1:*"));
+      for (int i = 0; i < 50; i++) radio.send(grouped(i % 2 == 0 ? "TV" : "Movies", "m" + i));
+      for (int i = 0; i < 50; i += 2) assertReceived(dish, "TV", "m" + i); // loopback, unloaded: none lost
+    }
+  }
+
+  /** Closing a RADIO right after its sends still puts them on the wire (what the kernel takes at once). */
+  @Test
+  void udpSendsWhatWasQueuedBeforeTheClose() {
+    try (ZSocket dish = ctx.socket(SocketType.DISH)) {
+      dish.join("TV");
+      String ep = dish.bind("udp://127.0.0.1:*");
+      try (ZSocket radio = ctx.socket(SocketType.RADIO)) {
+        radio.connect(ep);
+        for (int i = 0; i < 20; i++) radio.send(grouped("TV", "m" + i));
+      }
+      for (int i = 0; i < 20; i++) assertReceived(dish, "TV", "m" + i);
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"tcp", "udp"})
   void longGroupsUpToTheLimit(String transport) {
