@@ -66,7 +66,7 @@ final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("stdin: " + e.getMessage());
         }
-        o.socket().send(m);
+        o.socket().send(socket.grouped(m, o.type()));
       }
       // LINGER decides how long queued messages may take; -1 means until they are delivered
       if (!o.socket().closeAndWait(Duration.ofDays(1))) {
