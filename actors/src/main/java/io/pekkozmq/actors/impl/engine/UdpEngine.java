@@ -49,6 +49,8 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
   /** The largest UDP payload over IPv4. */
   public static final int MAX_DATAGRAM = 65507;
   private static final int READS_PER_TURN = 256;
+  /** The kernel receive buffer a DISH asks for (libzmq leaves the system's default, often 208 KiB). */
+  static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
   private static final int SENDS_PER_TURN = 256;
   private static final AtomicLong DROPPED = new AtomicLong();
 
@@ -96,6 +98,8 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
         return new Opened(ch, new InetSocketAddress(addr, ep.port()), ep.original());
       }
       ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      // udp has no flow control: a bigger kernel buffer rides out bursts (capped by net.core.rmem_max)
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
       InetAddress local = multicast || addr == null ? null : addr;
       ch.bind(local == null ? new InetSocketAddress(ep.port()) : new InetSocketAddress(local, ep.port()));
       if (multicast) {
@@ -293,7 +297,10 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
       if (pending && !sendPending()) return;
       for (int sent = 0; sent < SENDS_PER_TURN; sent++) {
         Frame group = pipe.read();
-        if (group == null) return;
+        if (group == null) {
+          setInterest(SelectionKey.OP_WRITE, false); // the pipe's ActivateRead wakes us for the next
+          return;
+        }
         Frame body = group.hasMore() ? pipe.read() : null;
         while (body != null && body.hasMore()) body = pipe.read(); // a RADIO never writes more than two
         if (body == null) continue;
@@ -309,7 +316,9 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
         pending = true;
         if (!sendPending()) return;
       }
-      self.tell(new Session.PipeCommand(new Pipe.ActivateRead(pipe))); // let others on this thread run
+      // this turn's share is sent: go on when the selector next says writable, after the other
+      // channels on this thread (a DISH reading on it) have had their turn
+      setInterest(SelectionKey.OP_WRITE, true);
     } catch (IOException e) {
       pending = false; // unreachable and the like: the datagram is lost, as udp's are
       DROPPED.incrementAndGet();
@@ -324,7 +333,6 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
       return false;
     }
     pending = false;
-    setInterest(SelectionKey.OP_WRITE, false);
     return true;
   }
 
