@@ -144,6 +144,47 @@ class RadioDishTest extends ContextPerClass {
     }
   }
 
+  /** libzmq's test_radio_dish_udp_ipv6 and test_radio_dish_tcp_poll_ipv6. */
+  @ParameterizedTest
+  @ValueSource(strings = {"udp://[::1]:*", "tcp://[::1]:*"})
+  void overIpv6(String endpoint) {
+    try (ZSocket radio = ctx.socket(SocketType.RADIO); ZSocket dish = ctx.socket(SocketType.DISH)) {
+      radio.setOption(ZmqOption.IPV6, true);
+      dish.setOption(ZmqOption.IPV6, true);
+      dish.join("TV");
+      if (endpoint.startsWith("udp")) {
+        String ep = dish.bind(endpoint);
+        assertTrue(ep.startsWith("udp://[::1]:"), ep);
+        radio.connect(ep);
+      } else {
+        dish.connect(radio.bind(endpoint));
+      }
+      awaitGroup(radio, dish, "TV");
+      radio.send(grouped("TV", "Friends"));
+      assertReceived(dish, "TV", "Friends");
+    }
+  }
+
+  /** Under CURVE, JOIN/LEAVE and the group frame travel in MESSAGE boxes like every other frame. */
+  @Test
+  void overCurve() {
+    io.pekkozmq.engine.security.CurveKeys server = io.pekkozmq.engine.security.CurveKeys.generate();
+    io.pekkozmq.engine.security.CurveKeys client = io.pekkozmq.engine.security.CurveKeys.generate();
+    try (ZSocket radio = ctx.socket(SocketType.RADIO); ZSocket dish = ctx.socket(SocketType.DISH)) {
+      radio.setOption(ZmqOption.CURVE_SERVER, true);
+      radio.setOption(ZmqOption.CURVE_SECRETKEY, server.secretZ85());
+      dish.setOption(ZmqOption.CURVE_SERVERKEY, server.publicZ85());
+      dish.setOption(ZmqOption.CURVE_PUBLICKEY, client.publicZ85());
+      dish.setOption(ZmqOption.CURVE_SECRETKEY, client.secretZ85());
+      dish.join("TV");
+      dish.connect(radio.bind("tcp://127.0.0.1:*"));
+      awaitGroup(radio, dish, "TV");
+      radio.send(grouped("Movies", "Godfather"));
+      radio.send(grouped("TV", "Friends"));
+      assertReceived(dish, "TV", "Friends");
+    }
+  }
+
   @Test
   void joinAndLeaveErrorsNameTheProblem() {
     try (ZSocket dish = ctx.socket(SocketType.DISH); ZSocket sub = ctx.socket(SocketType.SUB)) {
