@@ -183,6 +183,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private boolean lingerCut;
 
   private final SocketEndpoints endpoints = new SocketEndpoints();
+  /** udp engines being unbound, and who waits for each to stop (its channel closed). */
+  private final java.util.Map<ActorRef<?>, ActorRef<Reply>> udpUnbinds = new java.util.HashMap<>();
   private final ArrayDeque<PendingSend> pendingSends = new ArrayDeque<>();
 
   private ActorRef<Delivery> subscriber;
@@ -410,7 +412,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         for (ActorRef<Session.Command> e : engines) {
           e.tell(new Session.Term(0));
           for (Pipe.End pe : endpoints.forgetPipesOf(e)) dropPipe(pe);
+          udpUnbinds.put(e, u.replyTo()); // answered when it has stopped, as a listener's unbind is
         }
+        return this;
       } else {
         ActorRef<Listener.Command> l = endpoints.unbind(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
@@ -721,6 +725,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onChildStopped(Terminated t) {
     childrenAlive--;
     endpoints.childStopped(t.getRef());
+    ActorRef<Reply> unbound = udpUnbinds.remove(t.getRef());
+    if (unbound != null) reply(unbound, new Done()); // its channel is closed: the port is free again
     return closing && childrenAlive <= 0 ? stopNow() : this;
   }
 

@@ -170,6 +170,21 @@ class UdpTransportTest extends ContextPerClass {
   }
 
   @Test
+  void aTakenUnicastPortIsAddressInUse() {
+    try (ZSocket a = ctx.socket(SocketType.DISH); ZSocket b = ctx.socket(SocketType.DISH)) {
+      String ep = a.bind("udp://127.0.0.1:*");
+      io.pekkozmq.engine.ZmqException e = org.junit.jupiter.api.Assertions.assertThrows(
+          io.pekkozmq.engine.ZmqException.class, () -> b.bind(ep));
+      assertEquals(io.pekkozmq.engine.Errno.EADDRINUSE, e.errno());
+      assertTrue(e.getMessage().contains(ep), e.getMessage());
+      a.unbind(ep); // answers once the port is free
+      assertEquals(ep, b.bind(ep));
+      org.junit.jupiter.api.Assertions.assertThrows(io.pekkozmq.engine.ZmqException.class, () -> a.unbind(ep),
+          "unbound once");
+    }
+  }
+
+  @Test
   void theDatagramCounterSeesDrops() {
     long before = io.pekkozmq.actors.impl.engine.UdpEngine.dropped();
     try (ZSocket radio = ctx.socket(SocketType.RADIO); ZSocket dish = ctx.socket(SocketType.DISH)) {

@@ -66,6 +66,7 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
   private boolean pending;
   private boolean readStopped;
   private boolean stopped;
+  private boolean pipeClosed;
 
   /** Datagrams dropped by every udp engine (malformed, or messages too big for a datagram). */
   public static long dropped() {
@@ -97,7 +98,7 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
         }
         return new Opened(ch, new InetSocketAddress(addr, ep.port()), ep.original());
       }
-      ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      if (multicast) ch.setOption(StandardSocketOptions.SO_REUSEADDR, true); // as libzmq: members share the port
       // udp has no flow control: a bigger kernel buffer rides out bursts (capped by net.core.rmem_max)
       ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
       InetAddress local = multicast || addr == null ? null : addr;
@@ -218,8 +219,9 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
   }
 
   private Behavior<Session.Command> finish() {
-    if (!stopped) {
-      stopped = true;
+    stopped = true;
+    if (!pipeClosed) { // also after a failed registration: the socket must hear that this endpoint is gone
+      pipeClosed = true;
       pipe.setListener(null);
       pipe.closeWrite();
     }
@@ -232,8 +234,15 @@ public final class UdpEngine extends AbstractBehavior<Session.Command> implement
       key.cancel();
       io.loop().adjustLoad(-1);
       key = null;
+      close(channel);
+      try {
+        io.loop().selector().selectNow(); // deregisters the key, which closes the socket now: the port is free
+      } catch (IOException ignored) {
+        // closed on the loop's next pass instead
+      }
+    } else {
+      close(channel);
     }
-    close(channel);
   }
 
   @Override
