@@ -4,6 +4,7 @@ import io.pekkozmq.actors.impl.EventSink;
 import io.pekkozmq.actors.impl.Inproc;
 import io.pekkozmq.actors.impl.MonitorHub;
 import io.pekkozmq.actors.impl.SocketOptions;
+import io.pekkozmq.actors.impl.engine.UdpEngine;
 import io.pekkozmq.actors.impl.io.IoThread;
 import io.pekkozmq.actors.impl.pipe.Pipe;
 import io.pekkozmq.actors.impl.session.Session;
@@ -85,6 +86,12 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   public record SetOption(ZmqOption option, Object value, ActorRef<Reply> replyTo) implements Command {}
 
   public record GetOption(ZmqOption option, ActorRef<Reply> replyTo) implements Command {}
+
+  /** DISH (RFC 48): joins a group, as {@link ZSocket#join}; {@link Done} or {@link Failed}. */
+  public record Join(String group, ActorRef<Reply> replyTo) implements Command {}
+
+  /** DISH: leaves a group, as {@link ZSocket#leave}; {@link Done} or {@link Failed}. */
+  public record Leave(String group, ActorRef<Reply> replyTo) implements Command {}
 
   /**
    * Sends a message. If the socket cannot take it now (HWM), it is held and sent when room frees
@@ -192,6 +199,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private boolean lingerCut;
 
   private final SocketEndpoints endpoints = new SocketEndpoints();
+  /** udp engines being unbound, and who waits for each to stop (its channel closed). */
+  private final java.util.Map<ActorRef<?>, ActorRef<Reply>> udpUnbinds = new java.util.HashMap<>();
   private final ArrayDeque<PendingSend> pendingSends = new ArrayDeque<>();
 
   private ActorRef<Delivery> subscriber;
@@ -238,6 +247,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(Disconnect.class, this::onDisconnect)
         .onMessage(SetOption.class, this::onSetOption)
         .onMessage(GetOption.class, this::onGetOption)
+        .onMessage(Join.class, j -> onJoinOrLeave(j.group(), true, j.replyTo()))
+        .onMessage(Leave.class, l -> onJoinOrLeave(l.group(), false, l.replyTo()))
         .onMessage(Send.class, this::onSend)
         .onMessage(StartReceiving.class, this::onStartReceiving)
         .onMessage(Request.class, this::onRequest)
@@ -281,6 +292,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       String uri = switch (ep.transport()) {
         case INPROC -> bindInproc(ep);
         case TCP, IPC, WS, WSS -> bindNetwork(checkWebSocket(ep));
+        case UDP -> startUdp(ep, false);
       };
       core.setLastEndpoint(uri);
       reply(b.replyTo(), new Bound(uri));
@@ -335,6 +347,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       Endpoint ep = Endpoint.parse(c.endpoint(), false);
       if (ep.transport() == Endpoint.Transport.INPROC) {
         connectInproc(ep);
+      } else if (ep.transport() == Endpoint.Transport.UDP) {
+        startUdp(ep, true);
       } else {
         connectNetwork(checkWebSocket(ep));
       }
@@ -369,6 +383,38 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(c.replyTo(), new Failed(e));
     }
     return this;
+  }
+
+  /**
+   * udp (RFC 48), as libzmq: a DISH binds (receives), a RADIO connects (sends); others get
+   * ENOCOMPATPROTO. The engine is its own session (libzmq's udp_engine_t needs none): it holds
+   * the session's end of one pipe, and the endpoint is kept with the connections, so disconnect,
+   * unbind and close end it as they end a session.
+   */
+  private String startUdp(Endpoint ep, boolean send) {
+    if (send ? type != SocketType.RADIO : type != SocketType.DISH) {
+      throw new ZmqException(Errno.ENOCOMPATPROTO, "udp is for a RADIO to connect and a DISH to bind; a " + type
+          + " cannot " + (send ? "connect" : "bind") + " '" + ep + "'");
+    }
+    UdpEngine.Opened opened = UdpEngine.open(ep, send, 1);
+    IoThread io = zmq.chooseIoThread(options.affinity);
+    Pipe pipe = Pipe.create(options.rcvHwm, options.sndHwm, false, false); // a: engine side, b: socket side
+    ActorRef<Session.Command> engine = ctx.spawnAnonymous(UdpEngine.create(io, opened, send, pipe.a()), io.dispatcher());
+    ctx.watch(engine);
+    childrenAlive++;
+    endpoints.connected(opened.uri(), engine);
+    attachUdpPipe(pipe.b(), engine, send);
+    return opened.uri();
+  }
+
+  private void attachUdpPipe(Pipe.End end, ActorRef<Session.Command> engine, boolean send) {
+    end.setTerminator(() -> self.tell(new TerminatePipe(end)));
+    if (core.attach(end, send, null, wakeUps.sessionPipes(), send)) {
+      endpoints.pipeHeldBy(end, engine);
+      flushPendingSends();
+    } else {
+      end.closeWrite();
+    }
   }
 
   private void connectInproc(Endpoint ep) {
@@ -420,6 +466,15 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       if (ep.transport() == Endpoint.Transport.INPROC) {
         if (!endpoints.inprocUnbound(ep.path())) throw notFound(u.endpoint());
         zmq.inproc().unbind(ep.path(), inprocBinder);
+      } else if (ep.transport() == Endpoint.Transport.UDP) {
+        List<ActorRef<Session.Command>> engines = endpoints.disconnect(u.endpoint()); // kept as a connection
+        if (engines == null) throw notFound(u.endpoint());
+        for (ActorRef<Session.Command> e : engines) {
+          e.tell(new Session.Term(0));
+          for (Pipe.End pe : endpoints.forgetPipesOf(e)) dropPipe(pe);
+          udpUnbinds.put(e, u.replyTo()); // answered when it has stopped, as a listener's unbind is
+        }
+        return this;
       } else {
         ActorRef<Listener.Command> l = endpoints.unbind(u.endpoint());
         if (l == null) throw notFound(u.endpoint());
@@ -489,6 +544,17 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
       reply(s.replyTo(), new Done());
     } catch (ZmqException e) {
       reply(s.replyTo(), new Failed(e));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onJoinOrLeave(String group, boolean join, ActorRef<Reply> replyTo) {
+    try {
+      checkOpen();
+      core.joinOrLeave(group, join);
+      reply(replyTo, new Done());
+    } catch (ZmqException e) {
+      reply(replyTo, new Failed(e));
     }
     return this;
   }
@@ -738,6 +804,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private Behavior<Command> onChildStopped(Terminated t) {
     childrenAlive--;
     endpoints.childStopped(t.getRef());
+    ActorRef<Reply> unbound = udpUnbinds.remove(t.getRef());
+    if (unbound != null) reply(unbound, new Done()); // its channel is closed: the port is free again
     return closing && childrenAlive <= 0 ? stopNow() : this;
   }
 

@@ -108,6 +108,20 @@ public final class ZSocket implements AutoCloseable {
     setOption(ZmqOption.UNSUBSCRIBE, prefix.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * DISH (RFC 48): receive the messages sent to {@code group} (exact match; libzmq's zmq_join).
+   * Throws EINVAL naming the problem for a group over {@link Msg#GROUP_MAX_LENGTH} bytes or one
+   * already joined, ENOTSUP on other socket types. Takes effect at once, without an actor hop.
+   */
+  public void join(String group) {
+    core.joinOrLeave(group, true);
+  }
+
+  /** DISH: stop receiving {@code group} (libzmq's zmq_leave); EINVAL if it was not joined. */
+  public void leave(String group) {
+    core.joinOrLeave(group, false);
+  }
+
   public String lastEndpoint() {
     return core.lastEndpoint();
   }

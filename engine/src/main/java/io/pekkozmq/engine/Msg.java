@@ -18,6 +18,12 @@ import java.util.Map;
  * returned, and the peer's own {@code X-*} properties. The map is the connection's own, shared by
  * every message from it: nothing is copied per message. Messages built here and messages from
  * inproc peers have none. Properties never take part in {@link #equals}.
+ *
+ * <h2>Group (RADIO/DISH, RFC 48)</h2>
+ * A RADIO sends a message to the DISH peers that joined its {@link #group()}, set with
+ * {@link #withGroup}; a DISH's received messages carry the group they were sent to. At most
+ * {@link #GROUP_MAX_LENGTH} bytes of UTF-8 (libzmq 4.3.3+ and JeroMQ 0.6.0; libzmq up to 4.3.2 had
+ * 15). Like the properties, the group takes no part in {@link #equals}; other types ignore it.
  */
 public final class Msg implements Iterable<Frame> {
   /** libzmq's ZMQ_MSG_PROPERTY_* names. */
@@ -26,11 +32,16 @@ public final class Msg implements Iterable<Frame> {
   public static final String USER_ID = "User-Id";
   public static final String PEER_ADDRESS = "Peer-Address";
 
+  /** libzmq's ZMQ_GROUP_MAX_LENGTH (4.3.3 and later, and RFC 48): a group's longest, in bytes. */
+  public static final int GROUP_MAX_LENGTH = 255;
+
   private final Frame[] frames;
   /** The connection's properties (immutable, shared), or an empty map. */
   private final Map<String, byte[]> properties;
   /** SERVER/PEER: the peer's routing id (libzmq's msg_t routing_id, a uint32); 0 for none. */
   private final int routingId;
+  /** RADIO/DISH: the message's group, or null. */
+  private final String group;
   /**
    * A single-frame message holds its frame here and {@link #frames} is null: no array per message
    * on the hot path (every received single-frame message). Use {@link #array()} where an array is needed.
@@ -42,22 +53,37 @@ public final class Msg implements Iterable<Frame> {
   }
 
   private Msg(Frame[] frames, Map<String, byte[]> properties) {
-    this(frames, properties, 0);
+    this(frames, properties, 0, null);
   }
 
   private Msg(Frame[] frames, Map<String, byte[]> properties, int routingId) {
+    this(frames, properties, routingId, null);
+  }
+
+  private Msg(Frame[] frames, Map<String, byte[]> properties, int routingId, String group) {
     this.frames = frames;
     this.properties = properties;
     this.routingId = routingId;
+    this.group = group;
     this.single = null;
   }
 
-  /** A single-frame message, the frame held inline (its MORE flag already clear). */
   private Msg(Frame single, Map<String, byte[]> properties, int routingId) {
+    this(single, properties, routingId, null);
+  }
+
+  /** A single-frame message, the frame held inline (its MORE flag already clear). */
+  private Msg(Frame single, Map<String, byte[]> properties, int routingId, String group) {
     this.frames = null;
     this.properties = properties;
     this.routingId = routingId;
+    this.group = group;
     this.single = single;
+  }
+
+  /** This message's frames, properties and routing id with another group. */
+  private Msg withFields(int routingId, String group) {
+    return frames == null ? new Msg(single, properties, routingId, group) : new Msg(frames, properties, routingId, group);
   }
 
   /** The frames as an array: the message's own, or a new one-element array for an inline frame. */
@@ -109,6 +135,39 @@ public final class Msg implements Iterable<Frame> {
     return new Msg(frames, properties == null ? Map.of() : properties);
   }
 
+  /** Trusted constructor for the runtime, as {@link #ofTrusted(Frame[], Map)}, with a group (DISH). */
+  public static Msg ofTrusted(Frame[] frames, Map<String, byte[]> properties, String group) {
+    return new Msg(frames, properties == null ? Map.of() : properties, 0, group);
+  }
+
+  /**
+   * The group of a RADIO/DISH message (libzmq's {@code zmq_msg_group}): the one a received DISH
+   * message was sent to, or the one set by {@link #withGroup}; null if none.
+   */
+  public String group() {
+    return group;
+  }
+
+  /**
+   * The same frames and properties with {@code group} (libzmq's {@code zmq_msg_set_group}); null
+   * clears it. Throws EINVAL naming the problem for a group over {@link #GROUP_MAX_LENGTH} bytes.
+   */
+  public Msg withGroup(String group) {
+    checkGroup(group);
+    return withFields(routingId, group);
+  }
+
+  /** Throws EINVAL if {@code group} is longer than {@link #GROUP_MAX_LENGTH} bytes of UTF-8; null passes. */
+  public static void checkGroup(String group) {
+    if (group == null) return;
+    int n = group.length() > GROUP_MAX_LENGTH / 3 ? group.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+        : group.length() * 3; // UTF-8 takes at most 3 bytes per char: short groups need no count
+    if (n > GROUP_MAX_LENGTH) {
+      throw new ZmqException(Errno.EINVAL, "group '" + (group.length() > 40 ? group.substring(0, 40) + "…" : group)
+          + "' is " + n + " bytes; a group is at most " + GROUP_MAX_LENGTH + " bytes");
+    }
+  }
+
   /**
    * As {@link #ofTrusted(Frame[], Map)}, with the routing id the SERVER or PEER socket knows the
    * sender by (0: none).
@@ -137,7 +196,7 @@ public final class Msg implements Iterable<Frame> {
       throw new IllegalArgumentException("routing id 0 names no peer (SERVER and PEER number peers from 1)");
     }
     if (routingId == this.routingId) return this;
-    return frames == null ? new Msg(single, properties, routingId) : new Msg(frames, properties, routingId);
+    return withFields(routingId, group);
   }
 
   /**
@@ -148,9 +207,12 @@ public final class Msg implements Iterable<Frame> {
     return new Msg(frame, properties == null ? Map.of() : properties, 0);
   }
 
-  /** As {@link #ofTrustedFrame(Frame, Map)}, with the routing id a SERVER or PEER socket knows the sender by (0: none). */
-  public static Msg ofTrustedFrame(Frame frame, Map<String, byte[]> properties, int routingId) {
-    return new Msg(frame, properties == null ? Map.of() : properties, routingId);
+  /**
+   * As {@link #ofTrustedFrame(Frame, Map)}, with the routing id a SERVER or PEER socket knows the
+   * sender by (0: none) and the group a DISH received it in (null: none).
+   */
+  public static Msg ofTrustedFrame(Frame frame, Map<String, byte[]> properties, int routingId, String group) {
+    return new Msg(frame, properties == null ? Map.of() : properties, routingId, group);
   }
 
   /**
@@ -224,7 +286,7 @@ public final class Msg implements Iterable<Frame> {
     Frame[] fs = new Frame[own.length + 1];
     fs[0] = f.withMore(true);
     System.arraycopy(own, 0, fs, 1, own.length);
-    return new Msg(fs, properties);
+    return new Msg(fs, properties, routingId, group);
   }
 
   /** A new message without the first {@code n} frames (and the same properties). */
@@ -233,7 +295,7 @@ public final class Msg implements Iterable<Frame> {
     if (n >= own.length) {
       throw new IllegalArgumentException("cannot drop " + n + " of " + own.length + " frames");
     }
-    return new Msg(Arrays.copyOfRange(own, n, own.length), properties);
+    return new Msg(Arrays.copyOfRange(own, n, own.length), properties, routingId, group);
   }
 
   @Override
@@ -267,6 +329,6 @@ public final class Msg implements Iterable<Frame> {
 
   @Override
   public String toString() {
-    return "Msg" + Arrays.toString(array());
+    return (group == null ? "Msg" : "Msg(group " + group + ")") + Arrays.toString(array());
   }
 }

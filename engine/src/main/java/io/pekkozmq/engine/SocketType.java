@@ -10,7 +10,9 @@ import java.util.Locale;
 public enum SocketType {
   PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM,
   // draft (RFC 41, 49, 51, 52): single-frame and thread-safe in libzmq
-  CLIENT, SERVER, SCATTER, GATHER, PEER, CHANNEL;
+  CLIENT, SERVER, SCATTER, GATHER, PEER, CHANNEL,
+  // draft (RFC 48): groups, single-frame messages
+  RADIO, DISH;
 
   /** The name sent in the READY command's Socket-Type property. */
   public String wireName() {
@@ -60,6 +62,8 @@ public enum SocketType {
       case GATHER -> peer == SCATTER;
       case PEER -> peer == PEER;
       case CHANNEL -> peer == CHANNEL;
+      case RADIO -> peer == DISH;
+      case DISH -> peer == RADIO;
     };
   }
 
@@ -92,11 +96,29 @@ public enum SocketType {
   }
 
   /**
-   * SUB and XSUB: after a reconnect the new peer knows none of our subscriptions, so the socket
+   * SUB, XSUB and DISH: after a reconnect the new peer knows none of our subscriptions, so the socket
    * sends them all again (libzmq's xsub_t::xhiccuped).
    */
   public boolean resendsSubscriptionsOnReconnect() {
-    return this == SUB || this == XSUB;
+    return this == SUB || this == XSUB || this == DISH;
+  }
+
+  /**
+   * DISH: it receives the groups it joins (ZSocket.join), sending JOIN/LEAVE upstream; on a
+   * reconnect it sends every join again (libzmq's dish_t::xhiccuped), see
+   * {@link #resendsSubscriptionsOnReconnect}.
+   */
+  public boolean joinsGroups() {
+    return this == DISH;
+  }
+
+  /**
+   * RADIO and DISH: every message has a group ({@link Msg#group()}) and one frame. Over ZMTP it
+   * travels as two frames, the group (MORE) then the body (libzmq 4.3's radio_session_t); over
+   * udp as one datagram.
+   */
+  public boolean groupsMessages() {
+    return this == RADIO || this == DISH;
   }
 
   /**

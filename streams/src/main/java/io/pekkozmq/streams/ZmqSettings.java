@@ -180,6 +180,14 @@ public final class ZmqSettings {
     return withSubscriptionList(s);
   }
 
+  /**
+   * DISH (RFC 48): the groups the socket joins when the stage starts, replacing any set before
+   * (kept with the subscriptions; a group is at most 255 bytes, checked by the socket).
+   */
+  public ZmqSettings withGroups(String... groups) {
+    return withSubscriptions(groups);
+  }
+
   /** As {@link #withSubscriptions(String...)}, with binary prefixes. */
   public ZmqSettings withSubscriptions(List<byte[]> prefixes) {
     List<byte[]> s = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.pekkozmq.engine.pattern;
 
 import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 
 /**
@@ -85,6 +86,32 @@ public abstract class Pattern {
   /** ZMQ_UNSUBSCRIBE; as {@link #subscribe}. */
   public int unsubscribe(byte[] topic) {
     return fail(Errno.EINVAL);
+  }
+
+  // ---- RADIO/DISH (RFC 48): groups ------------------------------------------------------------
+
+  /**
+   * Called with each whole message before its frames go to {@link #send}: RADIO takes its group
+   * and refuses a multipart message (EINVAL), as libzmq's radio_t reads them off msg_t. OK or
+   * FAILED; others accept everything.
+   */
+  public int beginSend(Msg msg) {
+    return OK;
+  }
+
+  /** The group of the message the last {@link #recv} completed (DISH), or null. */
+  public String receivedGroup() {
+    return null;
+  }
+
+  /** ZMQ's zmq_join (DISH); others: ENOTSUP, as libzmq's socket_base_t::xjoin. OK or FAILED. */
+  public int join(String group) {
+    return fail(Errno.ENOTSUP);
+  }
+
+  /** zmq_leave (DISH); as {@link #join}. */
+  public int leave(String group) {
+    return fail(Errno.ENOTSUP);
   }
 
   public Errno lastError() {

@@ -27,6 +27,8 @@ public final class Patterns {
       case GATHER -> new GatherPattern(options);
       case PEER -> new PeerPattern(options);
       case CHANNEL -> new ChannelPattern(options);
+      case RADIO -> new RadioPattern(options);
+      case DISH -> new DishPattern(options);
     };
   }
 }

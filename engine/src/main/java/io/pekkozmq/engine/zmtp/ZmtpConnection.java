@@ -72,8 +72,10 @@ import java.util.TreeMap;
  * <h2>Commands after the handshake</h2>
  * As libzmq 4.3.4: PING is answered with PONG echoing up to 16 bytes of context; PONG counts only
  * as traffic; SUBSCRIBE/CANCEL go to the sink as legacy {@code 01}/{@code 00}+topic frames flagged
- * {@link Frame#SUBSCRIBE}/{@link Frame#CANCEL}; every other command (including a late ERROR or
- * READY) is ignored.
+ * {@link Frame#SUBSCRIBE}/{@link Frame#CANCEL}; JOIN/LEAVE (RFC 48) go to a RADIO's sink as they
+ * are, flagged {@link Frame#COMMAND} (a group over 255 bytes fails the connection); every other
+ * command (including a late ERROR or READY) is ignored. A DISH checks that each message is a group
+ * frame then one body frame, and a RADIO drops data frames, as libzmq 4.3's dish/radio sessions.
  */
 public final class ZmtpConnection {
 
@@ -95,6 +97,8 @@ public final class ZmtpConnection {
   private static final byte[] SUBSCRIBE = {9, 'S', 'U', 'B', 'S', 'C', 'R', 'I', 'B', 'E'};
   private static final byte[] CANCEL = {6, 'C', 'A', 'N', 'C', 'E', 'L'};
   private static final byte[] PING = {4, 'P', 'I', 'N', 'G'};
+  private static final byte[] JOIN = {4, 'J', 'O', 'I', 'N'};
+  private static final byte[] LEAVE = {5, 'L', 'E', 'A', 'V', 'E'};
   private static final byte[] PONG = {4, 'P', 'O', 'N', 'G'};
   private static final int MAX_PING_CONTEXT = 16;
   /** The property libzmq's engine adds for the peer's address ({@code ZMQ_MSG_PROPERTY_PEER_ADDRESS}). */
@@ -136,6 +140,9 @@ public final class ZmtpConnection {
   private boolean sawTraffic;
   private long lastPeerPingTtlMillis;
   private int peerPings;
+
+  /** DISH: the next data frame is a message's body (its group frame has come). */
+  private boolean dishBodyNext;
 
   private ProtocolError error;
   private String errorDetail;
@@ -707,10 +714,43 @@ public final class ZmtpConnection {
     if (f.isCommand()) {
       return handleCommand(f, sink);
     }
+    if (options.socketType() == SocketType.DISH && !checkDishFrame(f)) {
+      return false;
+    }
+    if (options.socketType() == SocketType.RADIO) {
+      return true; // a RADIO reads only JOIN/LEAVE; data from a DISH is dropped, as libzmq's radio_t does
+    }
     if (!sink.offer(f)) {
       refused = f;
       return false;
     }
+    return true;
+  }
+
+  /**
+   * RFC 48 over ZMTP, as libzmq 4.3's dish_session_t: each message is a group frame (MORE, at most
+   * 255 bytes) then one body frame. Anything else fails the connection.
+   */
+  private boolean checkDishFrame(Frame f) {
+    if (!dishBodyNext) {
+      if (!f.hasMore()) {
+        fail(ProtocolError.ZMTP_UNSPECIFIED, "RADIO peer sent a message without a group frame (a lone frame of "
+            + f.size() + " bytes)");
+        return false;
+      }
+      if (f.size() > io.pekkozmq.engine.Msg.GROUP_MAX_LENGTH) {
+        fail(ProtocolError.ZMTP_UNSPECIFIED, "RADIO peer sent a group of " + f.size() + " bytes; at most "
+            + io.pekkozmq.engine.Msg.GROUP_MAX_LENGTH + " allowed");
+        return false;
+      }
+      dishBodyNext = true;
+      return true;
+    }
+    if (f.hasMore()) {
+      fail(ProtocolError.ZMTP_UNSPECIFIED, "RADIO peer sent a multipart body; RADIO/DISH messages have one frame");
+      return false;
+    }
+    dishBodyNext = false;
     return true;
   }
 
@@ -751,7 +791,21 @@ public final class ZmtpConnection {
     if (startsWith(a, off, len, CANCEL)) {
       return deliverSubscription(f, sink, CANCEL.length, (byte) 0, Frame.CANCEL);
     }
-    return true; // PONG and unknown commands: traffic only, as libzmq
+    if (options.socketType() == SocketType.RADIO && (startsWith(a, off, len, JOIN) || startsWith(a, off, len, LEAVE))) {
+      int group = len - (a[off] + 1);
+      if (group > io.pekkozmq.engine.Msg.GROUP_MAX_LENGTH) {
+        fail(ProtocolError.ZMTP_MALFORMED_COMMAND_UNSPECIFIED, (a[off] == 4 ? "JOIN" : "LEAVE") + " command with a group of "
+            + group + " bytes; at most " + io.pekkozmq.engine.Msg.GROUP_MAX_LENGTH + " allowed");
+        return false;
+      }
+      // to the RADIO as it is (libzmq's radio_session_t turns it into a join/leave message)
+      if (!sink.offer(f)) {
+        refused = f;
+        return false;
+      }
+      return true;
+    }
+    return true; // PONG and unknown commands (JOIN/LEAVE at any type but RADIO): traffic only, as libzmq
   }
 
   private boolean deliverSubscription(Frame f, FrameSink sink, int nameLen, byte legacy, int flag) {

@@ -2,6 +2,7 @@ package io.pekkozmq.samples.cli;
 
 import io.pekkozmq.samples.cli.perf.Fanout;
 import io.pekkozmq.samples.cli.perf.Latency;
+import io.pekkozmq.samples.cli.perf.RadioDishUdp;
 import io.pekkozmq.samples.cli.perf.Throughput;
 import io.pekkozmq.actors.ZContext;
 import io.pekkozmq.actors.ZSocket;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
     description = "libzmq's perf tools over pekko-zmq (same arguments, same output).",
     subcommands = {PerfCommand.LocalThr.class, PerfCommand.RemoteThr.class, PerfCommand.InprocThr.class,
         PerfCommand.LocalLat.class, PerfCommand.RemoteLat.class, PerfCommand.InprocLat.class,
-        PerfCommand.PubFanout.class, PerfCommand.SubFanout.class})
+        PerfCommand.PubFanout.class, PerfCommand.SubFanout.class, PerfCommand.UdpRadioDish.class})
 final class PerfCommand implements Runnable {
   @Spec
   CommandSpec spec;
@@ -28,7 +29,7 @@ final class PerfCommand implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "missing tool (local_thr, remote_thr, local_lat, remote_lat,"
-        + " inproc_thr, inproc_lat, pub_fanout, sub_fanout)");
+        + " inproc_thr, inproc_lat, pub_fanout, sub_fanout, udp_radio_dish)");
   }
 
   static long positive(CommandSpec spec, long v, String what) {
@@ -122,6 +123,22 @@ final class PerfCommand implements Runnable {
     public Integer call() throws InterruptedException {
       check();
       return Throughput.inproc(size, count, kind);
+    }
+  }
+
+  @Command(name = "udp_radio_dish", mixinStandardHelpOptions = true,
+      description = "One process: RADIO -> udp loopback -> DISH; msg/s and loss rate.")
+  static final class UdpRadioDish extends InprocTool {
+    @picocli.CommandLine.Option(names = "--rate", paramLabel = "MSG/S", defaultValue = "0",
+        description = "Messages per second the sender keeps to (default 0: as fast as it can).")
+    long rate;
+
+    @Override
+    public Integer call() throws InterruptedException {
+      check();
+      if (size > 65_000) throw new ParameterException(spec.commandLine(), "message-size: a datagram holds at most 65000 here");
+      if (rate < 0) throw new ParameterException(spec.commandLine(), "--rate: must be >= 0, got " + rate);
+      return RadioDishUdp.run(size, count, rate);
     }
   }
 

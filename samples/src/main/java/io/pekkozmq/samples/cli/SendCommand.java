@@ -71,7 +71,7 @@ final class SendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("stdin: " + e.getMessage());
         }
-        o.socket().send(socket.peerRoutingId != 0 ? m.withRoutingId(socket.peerRoutingId) : m);
+        o.socket().send(socket.grouped(socket.peerRoutingId != 0 ? m.withRoutingId(socket.peerRoutingId) : m, o.type()));
       }
       // LINGER decides how long queued messages may take; -1 means until they are delivered
       if (!o.socket().closeAndWait(Duration.ofDays(1))) {

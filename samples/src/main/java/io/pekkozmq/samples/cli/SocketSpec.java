@@ -22,7 +22,8 @@ import picocli.CommandLine.Spec;
 
 /** The socket options every messaging command shares, and opening the socket they describe. */
 public final class SocketSpec {
-  private static final Pattern ENDPOINT = Pattern.compile("^(tcp://[^:/]+:(\\*|\\d{1,5})|ipc://.+|inproc://.+)$");
+  private static final Pattern ENDPOINT = Pattern.compile("^(tcp://[^:/]+:(\\*|\\d{1,5})|ipc://.+|inproc://.+"
+      + "|udp://([^;/]+;)?[^:/;]+:(\\*|\\d{1,5}))$");
   /** ws://HOST:PORT[/PATH] and wss://, HOST a name, an address or [IPv6] (RFC 45 endpoints). */
   private static final Pattern WS_ENDPOINT = Pattern.compile("^wss?://(\\[[^\\]/]+\\]|[^:/\\[\\]]+):(\\*|\\d{1,5})(/\\S*)?$");
 
@@ -33,7 +34,8 @@ public final class SocketSpec {
       description = "Socket type: PAIR, PUB, SUB, REQ, REP, DEALER, ROUTER, PULL, PUSH, XPUB, XSUB, STREAM"
           + " (raw TCP or ipc: messages are [peer id, bytes]; [id, empty] announces a peer's arrival or departure);"
           + " draft, single-frame: CLIENT, SERVER (echo replies by routing id), SCATTER, GATHER, CHANNEL, PEER"
-          + " (its --connect is a connect-peer; send goes to the last peer it connected).")
+          + " (its --connect is a connect-peer; send goes to the last peer it connected), RADIO (sends to --group),"
+          + " DISH (joins every --group).")
   String type;
 
   @Option(names = "--bind", paramLabel = "EP", description = "Bind to an endpoint (repeatable).")
@@ -49,6 +51,10 @@ public final class SocketSpec {
   @Option(names = "--subscribe", paramLabel = "PREFIX",
       description = "SUB/XSUB subscription prefix (repeatable; hex in hex format; \"\" for everything). As in ZeroMQ, a SUB without one receives nothing.")
   List<String> subscriptions = new ArrayList<>();
+
+  @Option(names = "--group", paramLabel = "G",
+      description = "RADIO: the group every message is sent to; DISH: a group to join (repeatable). At most 255 bytes.")
+  List<String> groups = new ArrayList<>();
 
   @Option(names = "--routing-id", paramLabel = "ID", description = "ROUTING_ID of this socket (hex in hex format).")
   String routingId;
@@ -97,7 +103,28 @@ public final class SocketSpec {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(mixee.commandLine(), "--subscribe/--routing-id/--connect-routing-id: " + e.getMessage());
     }
+    if (!groups.isEmpty()) {
+      SocketType t = socketType(SocketType.PUSH);
+      if (!t.groupsMessages()) {
+        throw new ParameterException(mixee.commandLine(), "--group: only RADIO (sends to it) and DISH (joins it) have groups, not " + t);
+      }
+      if (t == SocketType.RADIO && groups.size() > 1) {
+        throw new ParameterException(mixee.commandLine(), "--group: a RADIO sends to one group, got " + groups.size());
+      }
+      for (String g : groups) {
+        try {
+          Msg.checkGroup(g);
+        } catch (RuntimeException e) {
+          throw new ParameterException(mixee.commandLine(), "--group: " + e.getMessage());
+        }
+      }
+    }
     security.validate(mixee.commandLine());
+  }
+
+  /** RADIO: {@code m} sent to the --group (none: libzmq's empty group); other types: {@code m}. */
+  Msg grouped(Msg m, SocketType t) {
+    return t == SocketType.RADIO && !groups.isEmpty() ? m.withGroup(groups.get(0)) : m;
   }
 
   /**
@@ -117,7 +144,7 @@ public final class SocketSpec {
   static void checkEndpoint(CommandLine cl, String option, String ep) {
     if (!ENDPOINT.matcher(ep).matches() && !WS_ENDPOINT.matcher(ep).matches()) {
       throw new ParameterException(cl, option + ": malformed endpoint '" + ep
-          + "' (expected tcp://HOST:PORT, ipc://PATH, inproc://NAME or ws://HOST:PORT/PATH)");
+          + "' (expected tcp://HOST:PORT, ipc://PATH, inproc://NAME, ws://HOST:PORT/PATH or udp://[IFACE;]HOST:PORT)");
     }
   }
 
@@ -149,6 +176,9 @@ public final class SocketSpec {
       for (String p : subscriptions) s.subscribe(format.bytes(p));
     } else if (t == SocketType.XSUB) {
       for (String p : subscriptions) s.send(Msg.of(Frame.wrap(subscription(format.bytes(p)))));
+    }
+    if (t == SocketType.DISH) {
+      for (String g : groups) s.join(g);
     }
     for (String ep : binds) s.bind(ep);
     for (String ep : connects) {

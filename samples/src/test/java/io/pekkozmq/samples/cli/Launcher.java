@@ -92,6 +92,16 @@ final class Launcher implements AutoCloseable {
     }
   }
 
+  /** Whether the process has exited within {@code wait} (it keeps running otherwise). */
+  boolean exitedWithin(Duration wait) {
+    try {
+      return process.waitFor(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   int exitCode() {
     return process.exitValue();
   }

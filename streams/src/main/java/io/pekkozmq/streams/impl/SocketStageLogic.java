@@ -302,7 +302,11 @@ abstract class SocketStageLogic extends GraphStageLogic {
       replies.add(ask(system, timeout, to -> new Socket.SetOption(o.getKey(), o.getValue(), to)));
     }
     for (byte[] topic : settings.subscriptions()) {
-      if (core.type().subscribesByMessage()) {
+      if (core.type().joinsGroups()) { // a DISH's subscriptions are the groups it joins
+        String group = new String(topic, java.nio.charset.StandardCharsets.UTF_8);
+        what.add("join of group '" + group + "'");
+        replies.add(ask(system, timeout, to -> new Socket.Join(group, to)));
+      } else if (core.type().subscribesByMessage()) {
         core.trySend(Msg.of(Frame.wrap(subscribeMessage(topic)))); // XSUB keeps it and resends on reconnect
       } else {
         what.add("subscription");

@@ -10,9 +10,11 @@ import org.apache.pekko.stream.Attributes;
 /** Internal. Which socket types each stage takes, and the checks every factory makes. */
 public final class StageTypes {
   public static final Set<SocketType> SOURCE = EnumSet.of(SocketType.PULL, SocketType.SUB, SocketType.XSUB,
-      SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR, SocketType.XPUB, SocketType.STREAM);
+      SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR, SocketType.XPUB, SocketType.STREAM,
+      SocketType.DISH);
   public static final Set<SocketType> SINK = EnumSet.of(SocketType.PUSH, SocketType.PUB, SocketType.XPUB,
-      SocketType.XSUB, SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR, SocketType.STREAM);
+      SocketType.XSUB, SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR, SocketType.STREAM,
+      SocketType.RADIO);
   public static final Set<SocketType> BIDI = EnumSet.of(SocketType.DEALER, SocketType.ROUTER, SocketType.PAIR,
       SocketType.XPUB, SocketType.XSUB, SocketType.STREAM);
 
@@ -40,16 +42,17 @@ public final class StageTypes {
       String hint = switch (t) {
         case REQ -> "; a REQ socket must alternate requests and replies: use ZmqFlow.request";
         case REP -> "; a REP socket must answer each request: use ZmqFlow.repServer";
-        case PUSH, PUB -> "; a " + t + " socket only sends: use ZmqSink";
-        case PULL, SUB -> "; a " + t + " socket only receives: use ZmqSource";
+        case PUSH, PUB, RADIO -> "; a " + t + " socket only sends: use ZmqSink";
+        case PULL, SUB, DISH -> "; a " + t + " socket only receives: use ZmqSource";
         case SCATTER -> "; a SCATTER socket only sends: use ZmqSink";
         case GATHER -> "; a GATHER socket only receives: use ZmqSource";
         default -> "";
       };
       throw new IllegalArgumentException(stage + " cannot use a " + t + " socket (it takes " + allowed + ")" + hint);
     }
-    if (!settings.subscriptions().isEmpty() && !t.takesSubscriptions()) {
-      throw new IllegalArgumentException(stage + ": subscriptions apply to SUB, XSUB and XPUB sockets, not " + t);
+    if (!settings.subscriptions().isEmpty() && !t.takesSubscriptions() && !t.joinsGroups()) {
+      throw new IllegalArgumentException(stage + ": subscriptions apply to SUB, XSUB and XPUB sockets (and are"
+          + " a DISH's groups), not " + t);
     }
   }
 

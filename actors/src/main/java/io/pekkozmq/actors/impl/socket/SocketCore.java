@@ -110,6 +110,15 @@ public final class SocketCore {
    * the socket has closed.
    */
   public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
+    return attach(end, locallyInitiated, connectRoutingId, listener, false);
+  }
+
+  /**
+   * As {@link #attach(Pipe.End, boolean, byte[], Pipe.Listener)}; {@code subscribeToAll}: the pipe
+   * takes every message (a RADIO's udp pipe, libzmq's subscribe_to_all).
+   */
+  public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener,
+      boolean subscribeToAll) {
     lock.lock();
     try {
       if (closed) return false;
@@ -117,7 +126,7 @@ public final class SocketCore {
       end.setListener(listener);
       end.setReadMark(readMark);
       patternOptions.connectRoutingId = connectRoutingId;
-      pattern.attach(end, false, locallyInitiated);
+      pattern.attach(end, subscribeToAll, locallyInitiated);
       patternOptions.connectRoutingId = null;
       // an inproc peer that connected, wrote and closed before we bound: its close woke nobody
       if (end.peerClosed()) {
@@ -329,6 +338,7 @@ public final class SocketCore {
       while (true) {
         checkOpen();
         pattern.routeTo(msg.routingId());
+        if (pattern.beginSend(msg) != Pattern.OK) throw beginSendFailed(msg);
         int rc = pattern.send(msg.frame(0));
         if (rc == Pattern.OK) {
           for (int i = 1; i < msg.size(); i++) {
@@ -401,11 +411,47 @@ public final class SocketCore {
     try {
       if (closed) return Errno.ETERM;
       pattern.routeTo(msg.routingId());
+      if (pattern.beginSend(msg) != Pattern.OK) return pattern.lastError();
       if (pattern.send(msg.frame(0)) != Pattern.OK) return pattern.lastError();
       for (int i = 1; i < msg.size(); i++) {
         if (pattern.send(msg.frame(i)) != Pattern.OK) return pattern.lastError();
       }
       return null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ZmqException beginSendFailed(Msg msg) {
+    Errno err = pattern.lastError();
+    return new ZmqException(err, err == Errno.EINVAL
+        ? "a " + type + " message has one frame, not " + msg.size()
+        : "cannot send on " + type + " socket");
+  }
+
+  /**
+   * DISH: joins ({@code join} true) or leaves a group (libzmq's zmq_join/zmq_leave). Throws EINVAL
+   * naming the problem (too long, already joined, not joined), ENOTSUP on other types.
+   */
+  public void joinOrLeave(String group, boolean join) {
+    String what = (join ? "join" : "leave") + " group '" + group + "'";
+    if (group == null) throw new ZmqException(Errno.EINVAL, "cannot join or leave a null group");
+    try {
+      Msg.checkGroup(group);
+    } catch (ZmqException e) {
+      throw new ZmqException(Errno.EINVAL, "cannot " + (join ? "join" : "leave") + ": " + e.getMessage());
+    }
+    lock.lock();
+    try {
+      checkOpen();
+      int rc = join ? pattern.join(group) : pattern.leave(group);
+      if (rc != Pattern.OK) {
+        Errno err = pattern.lastError();
+        throw new ZmqException(err, err == Errno.ENOTSUP
+            ? "cannot " + what + ": only a DISH socket joins groups, not " + type
+            : "cannot " + what + ": " + (join ? "already joined" : "not joined"));
+      }
+      changed.signalAll();
     } finally {
       lock.unlock();
     }
@@ -445,7 +491,7 @@ public final class SocketCore {
     }
     Msg m;
     if (!f.hasMore()) {
-      m = Msg.ofTrustedFrame(f, properties(), pattern.receivedRoutingId());
+      m = Msg.ofTrustedFrame(f, properties(), pattern.receivedRoutingId(), pattern.receivedGroup());
     } else {
       List<Frame> frames = new ArrayList<>(4);
       frames.add(f);

@@ -16,14 +16,16 @@ import java.util.Locale;
  * A parsed endpoint: {@code tcp://host:port}, {@code tcp://*:port}, {@code tcp://*:*},
  * {@code tcp://[::1]:port}, {@code ipc://path}, {@code ipc://*}, {@code inproc://name},
  * {@code ws://host:port/path} and {@code wss://host:port/path} (the path is optional and defaults
- * to {@code /}, as libzmq's ws_address; host and port as for tcp).
+ * to {@code /}, as libzmq's ws_address; host and port as for tcp); {@code udp://[iface;]host:port}.
  * Parsing errors name the endpoint and what is wrong with it.
  *
  * @param path the ipc path, the inproc name, or the WebSocket request path; null for tcp
  */
 public record Endpoint(Transport transport, String host, int port, String path, String original) {
   public enum Transport {
-    TCP, IPC, INPROC, WS, WSS;
+    TCP, IPC, INPROC, WS, WSS,
+    /** RADIO/DISH datagrams (RFC 48): {@code host} the address, {@code path} the interface part before ';' or null. */
+    UDP;
 
     /** Carried by a TCP connection (tcp, ws, wss): libzmq's tcp options apply. */
     public boolean overTcp() {
@@ -61,7 +63,9 @@ public record Endpoint(Transport transport, String host, int port, String path, 
         return new Endpoint(Transport.INPROC, null, 0, rest, uri);
       case "ws", "wss":
         return parseWs(uri, scheme, rest, forBind);
-      case "pgm", "epgm", "norm", "vmci", "udp", "tipc":
+      case "udp":
+        return parseUdp(uri, rest, forBind);
+      case "pgm", "epgm", "norm", "vmci", "tipc":
         throw new ZmqException(Errno.EPROTONOSUPPORT, "transport '" + scheme + "' in '" + uri + "' is not supported");
       default:
         throw new ZmqException(Errno.EPROTONOSUPPORT, "unknown transport '" + scheme + "' in endpoint '" + uri + "'");
@@ -113,10 +117,25 @@ public record Endpoint(Transport transport, String host, int port, String path, 
     return new Endpoint(Transport.TCP, host, port, null, uri);
   }
 
+  /**
+   * libzmq's udp_address_t forms: {@code udp://host:port} (unicast, or a multicast group),
+   * {@code udp://*:port} (bind only), {@code udp://iface;host:port} where {@code iface} (an address,
+   * an interface name or {@code *}) picks the interface for multicast, or the source address.
+   */
+  private static Endpoint parseUdp(String uri, String rest, boolean forBind) {
+    int semi = rest.indexOf(';');
+    String iface = semi >= 0 ? rest.substring(0, semi) : null;
+    if (iface != null && iface.isEmpty()) {
+      throw new ZmqException(Errno.EINVAL, "malformed endpoint '" + uri + "': empty interface before ';'");
+    }
+    Endpoint e = parseTcp(uri, semi >= 0 ? rest.substring(semi + 1) : rest, forBind);
+    return new Endpoint(Transport.UDP, e.host(), e.port(), iface, uri);
+  }
+
   /** The socket address to bind or connect to. */
   public SocketAddress socketAddress() {
     return switch (transport) {
-      case TCP, WS, WSS -> {
+      case TCP, WS, WSS, UDP -> {
         if (host.equals("*")) yield new InetSocketAddress("0.0.0.0", port);
         try {
           yield new InetSocketAddress(InetAddress.getByName(host), port);
