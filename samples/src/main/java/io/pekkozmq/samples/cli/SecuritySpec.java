@@ -65,6 +65,25 @@ public final class SecuritySpec {
   @Option(names = "--deny-ip", paramLabel = "ADDRESS", description = "Refuse peers from this address (repeatable).")
   List<String> denyIp = new ArrayList<>();
 
+  @Option(names = "--wss-cert", paramLabel = "FILE",
+      description = "wss:// server: its certificate chain, a PEM file (WSS_CERT_PEM; needs --wss-key).")
+  java.nio.file.Path wssCert;
+
+  @Option(names = "--wss-key", paramLabel = "FILE",
+      description = "wss:// server: its private key, a PKCS#8 PEM file (WSS_KEY_PEM).")
+  java.nio.file.Path wssKey;
+
+  @Option(names = "--wss-trust", paramLabel = "FILE",
+      description = "wss:// client: the certificates it trusts, a PEM file (WSS_TRUST_PEM).")
+  java.nio.file.Path wssTrust;
+
+  @Option(names = "--wss-hostname", paramLabel = "NAME",
+      description = "wss:// client: the name the server's certificate must carry (WSS_HOSTNAME; default: the endpoint's host).")
+  String wssHostname;
+
+  /** The wss PEM texts read from their files by {@link #validate}, or null. */
+  private String wssCertPem, wssKeyPem, wssTrustPem;
+
   /** What {@link #validate()} made of the flags. */
   private Keys keys;
 
@@ -125,6 +144,11 @@ public final class SecuritySpec {
       throw new ParameterException(cl, "--allow-ip/--deny-ip are for the server side, not a CURVE or PLAIN client");
     }
     for (String a : allowIp) address(cl, "--allow-ip", a);
+    if ((wssCert == null) != (wssKey == null)) throw new ParameterException(cl, "--wss-cert and --wss-key go together");
+    wssCertPem = pem(cl, "--wss-cert", wssCert);
+    wssKeyPem = pem(cl, "--wss-key", wssKey);
+    wssTrustPem = pem(cl, "--wss-trust", wssTrust);
+    if (wssHostname != null && wssHostname.isBlank()) throw new ParameterException(cl, "--wss-hostname: empty name");
     for (String a : denyIp) address(cl, "--deny-ip", a);
 
     byte[] secret = curveSecretKey == null ? null : key(cl, "--curve-secretkey", curveSecretKey);
@@ -171,6 +195,10 @@ public final class SecuritySpec {
   /** Sets the security options on a socket about to bind or connect; the mechanism's switch goes last. */
   void apply(ZSocket s) {
     Keys k = checked();
+    if (wssCertPem != null) s.setOption(ZmqOption.WSS_CERT_PEM, wssCertPem);
+    if (wssKeyPem != null) s.setOption(ZmqOption.WSS_KEY_PEM, wssKeyPem);
+    if (wssTrustPem != null) s.setOption(ZmqOption.WSS_TRUST_PEM, wssTrustPem);
+    if (wssHostname != null) s.setOption(ZmqOption.WSS_HOSTNAME, wssHostname);
     if (zapDomain != null) s.setOption(ZmqOption.ZAP_DOMAIN, zapDomain);
     if (curve()) {
       s.setOption(ZmqOption.CURVE_PUBLICKEY, k.publicKey());
@@ -192,6 +220,10 @@ public final class SecuritySpec {
   ZmqSettings apply(ZmqSettings settings) {
     Keys k = checked();
     ZmqSettings s = settings;
+    if (wssCertPem != null) s = s.withOption(ZmqOption.WSS_CERT_PEM, wssCertPem);
+    if (wssKeyPem != null) s = s.withOption(ZmqOption.WSS_KEY_PEM, wssKeyPem);
+    if (wssTrustPem != null) s = s.withOption(ZmqOption.WSS_TRUST_PEM, wssTrustPem);
+    if (wssHostname != null) s = s.withOption(ZmqOption.WSS_HOSTNAME, wssHostname);
     if (zapDomain != null) s = s.withZapDomain(zapDomain);
     if (curve()) {
       s = s.withCurvePublicKey(k.publicKey()).withCurveSecretKey(k.secret());
@@ -225,6 +257,19 @@ public final class SecuritySpec {
         ? "the server refused our " + (curve() ? "key" : "user name or password") + " (ZAP status " + e.value() + ")"
         : "protocol error 0x" + Long.toHexString(e.value()) + (curve() ? " (is --curve-serverkey the server's key?)" : "");
     Pzmq.abort("pzmq " + command + ": handshake with " + e.endpoint() + " failed: " + e.type() + ": " + why, Pzmq.FAILED);
+  }
+
+  /** A PEM file's text; a missing or unreadable file, or one with no PEM block, names its flag. */
+  private static String pem(CommandLine cl, String flag, java.nio.file.Path file) {
+    if (file == null) return null;
+    String text;
+    try {
+      text = java.nio.file.Files.readString(file, StandardCharsets.US_ASCII);
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      throw new ParameterException(cl, flag + ": cannot read " + file + " (" + e.getMessage() + ")");
+    }
+    if (!text.contains("-----BEGIN ")) throw new ParameterException(cl, flag + ": " + file + " holds no PEM block");
+    return text;
   }
 
   private static byte[] key(CommandLine cl, String flag, String text) {
