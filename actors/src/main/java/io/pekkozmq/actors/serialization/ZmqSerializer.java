@@ -33,7 +33,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  *
  * <p>The identifier is {@code pekko.actor.serialization-identifiers} of this class (201903 by
  * default); the manifests are the short names in {@link #manifest} (stable: a new type gets a new
- * one, a changed layout a new format byte). Every payload starts with the format byte {@code 1}.
+ * one, a changed layout a new format byte). Every payload starts with the format byte {@code 2}
+ * (format 1, before the draft types' routing id and group, was never released).
  *
  * <p>Frames are written once, into the buffer Pekko hands over ({@link ByteBufferSerializer}: Artery
  * writes straight into its envelope), or into one array of the exact size. Reading from an array,
@@ -43,7 +44,8 @@ import org.apache.pekko.serialization.SerializerWithStringManifest;
  * on the other side. ActorRefs travel as {@link ActorRefResolver} strings.
  *
  * <p>Layout (big-endian): strings and byte arrays as an int length (-1: null) and the bytes; a
- * message block as its property tables, then per message its table index, frame count and each
+ * message block as its property tables, then per message its table index, routing id (0: none),
+ * group (null: none), frame count and each
  * frame's length and flags (MORE left out: it follows from the position), then every frame's bytes.
  * Malformed input fails with an {@link IllegalArgumentException} that names the problem; no count
  * or length read from the input allocates more than the input holds.
@@ -52,7 +54,7 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
   /** The key of this serializer in {@code pekko.actor.serializers}. */
   public static final String NAME = "pekko-zmq";
 
-  static final byte FORMAT = 1;
+  static final byte FORMAT = 2;
 
   // manifests: stable, never reused
   static final String MSG = "M";
@@ -299,7 +301,7 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
         n += 4;
         for (Map.Entry<String, byte[]> e : props.entrySet()) n += p.add(e.getKey()) + 4 + e.getValue().length;
       }
-      n += 8 + FRAME_HEADER * m.size();
+      n += 8 + 4 + 4 + (m.group() == null ? 0 : utf8(m.group()).length) + FRAME_HEADER * m.size();
       for (int i = 0; i < m.size(); i++) n += m.frame(i).size();
     }
     return n;
@@ -317,6 +319,8 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
     b.putInt(msgs.size());
     for (Msg m : msgs) {
       b.putInt(p.tableOf(m.properties()));
+      b.putInt(m.routingId());
+      putBytes(b, m.group() == null ? null : utf8(m.group()));
       b.putInt(m.size());
       for (int i = 0; i < m.size(); i++) {
         Frame f = m.frame(i);
@@ -329,6 +333,10 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
         b.put(f.array(), f.offset(), f.size());
       }
     }
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private static int valueSize(Object v, Plan p) {
@@ -569,9 +577,11 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
         }
         tables.add(Collections.unmodifiableMap(p));
       }
-      int nMsgs = count(8, "message count");
+      int nMsgs = count(16, "message count");
       if (nMsgs == 0 && MSG.equals(manifest)) throw malformed(manifest, "no message");
       int[] tableOf = new int[nMsgs];
+      int[] routingIds = new int[nMsgs];
+      String[] groups = new String[nMsgs];
       int[][] lengths = new int[nMsgs][];
       byte[][] flags = new byte[nMsgs][];
       long total = 0;
@@ -579,6 +589,16 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
         int t = b.getInt();
         if (t < -1 || t >= nTables) throw malformed(manifest, "property table " + t + " of " + nTables);
         tableOf[m] = t;
+        routingIds[m] = b.getInt();
+        byte[] group = bytes();
+        if (group != null) {
+          groups[m] = new String(group, java.nio.charset.StandardCharsets.UTF_8);
+          try {
+            Msg.checkGroup(groups[m]);
+          } catch (RuntimeException e) {
+            throw malformed(manifest, e.getMessage());
+          }
+        }
         int nFrames = count(FRAME_HEADER, "frame count");
         if (nFrames == 0) throw malformed(manifest, "a message without frames");
         lengths[m] = new int[nFrames];
@@ -612,7 +632,8 @@ public final class ZmqSerializer extends SerializerWithStringManifest implements
           frames[i] = len == 0 && f == 0 ? Frame.EMPTY : Frame.slice(data, at, len, f);
           at += len;
         }
-        msgs.add(Msg.ofTrusted(frames, tableOf[m] < 0 ? Map.of() : tables.get(tableOf[m])));
+        Msg msg = Msg.ofTrusted(frames, tableOf[m] < 0 ? Map.of() : tables.get(tableOf[m]), groups[m]);
+        msgs.add(routingIds[m] == 0 ? msg : msg.withRoutingId(routingIds[m]));
       }
       return msgs;
     }

@@ -93,6 +93,10 @@ class ZmqSerializerTest {
         Msg.of(Frame.wrap(new byte[] {0, 't'}, Frame.CANCEL)),
         Msg.of(Frame.wrap("PING".getBytes(), Frame.COMMAND)),
         Msg.of(Frame.slice("xxsliceyy".getBytes(), 2, 5, 0), Frame.slice(new byte[10], 10, 0, 0)),
+        Msg.ofStrings("to a SERVER's peer").withRoutingId(0x80000001), // a uint32 above Integer.MAX_VALUE
+        Msg.ofStrings("to a RADIO's group").withGroup("weather/Zürich"),
+        Msg.ofStrings("").withGroup(""), // libzmq's empty group
+        Msg.ofStrings("both").withRoutingId(7).withGroup("g"),
         withProps);
     for (Msg m : cases) {
       for (Object back : roundTrips(m)) assertSameMsg(m, (Msg) back);
@@ -234,8 +238,9 @@ class ZmqSerializerTest {
       assertTrue(e.getMessage().startsWith("malformed pekko-zmq payload"), e.getMessage());
     }
     // counts and lengths beyond what the payload holds are refused before anything is allocated
-    ByteBuffer huge = ByteBuffer.allocate(1 + 4 + 4 + 4 + 4);
-    huge.put(ZmqSerializer.FORMAT).putInt(0).putInt(1).putInt(-1).putInt(Integer.MAX_VALUE).flip();
+    ByteBuffer huge = ByteBuffer.allocate(1 + 4 * 6);
+    // no tables, one message: table -1, routing id 0, no group, then a frame count it cannot hold
+    huge.put(ZmqSerializer.FORMAT).putInt(0).putInt(1).putInt(-1).putInt(0).putInt(-1).putInt(Integer.MAX_VALUE).flip();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> serializer.fromBinary(huge.array(), ZmqSerializer.MSG));
     assertTrue(e.getMessage().contains("frame count"), e.getMessage());
@@ -243,6 +248,10 @@ class ZmqSerializerTest {
     future[0] = 9;
     e = assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(future, ZmqSerializer.MSG));
     assertTrue(e.getMessage().contains("unknown format 9"), e.getMessage());
+    ByteBuffer longGroup = ByteBuffer.allocate(1 + 4 * 5 + 300);
+    longGroup.put(ZmqSerializer.FORMAT).putInt(0).putInt(1).putInt(-1).putInt(0).putInt(300).put(new byte[300]).flip();
+    e = assertThrows(IllegalArgumentException.class, () -> serializer.fromBinary(longGroup.array(), ZmqSerializer.MSG));
+    assertTrue(e.getMessage().contains("at most 255 bytes"), e.getMessage());
     assertThrows(NotSerializableException.class, () -> serializer.fromBinary(good, "no-such-manifest"));
   }
 
@@ -285,6 +294,8 @@ class ZmqSerializerTest {
       assertArrayEquals(e.getValue(), actual.properties().get(e.getKey()), e.getKey());
     }
     assertNull(actual.property("No-Such-Property"));
+    assertEquals(expected.routingId(), actual.routingId(), "routing id of " + expected);
+    assertEquals(expected.group(), actual.group(), "group of " + expected);
   }
 
   private static byte[] random(int n) {
