@@ -321,6 +321,14 @@ class EventSequenceInteropTest {
     });
   }
 
+  /**
+   * The wrong type is found in the peer's READY, and then there is no HANDSHAKE_FAILED event. But the
+   * peer finds our type wrong too, in our READY, and may close before its own READY has left: then
+   * the monitored side sees EOF mid-handshake, which libzmq and we both report as
+   * HANDSHAKE_FAILED_NO_DETAIL (stream_engine_base's error(): not a protocol error, still
+   * handshaking). Which comes first is the peer's timing (seen on a loaded machine, 3 runs in 8), so
+   * that event is left out of both sequences; every other event is compared.
+   */
   @Test
   void aPeerOfTheWrongSocketTypeIsDroppedWithDisconnectedAlone() throws Exception {
     compare("PUSH peer to a bound PUSH", EXACT, (d, p) -> {
@@ -335,6 +343,7 @@ class EventSequenceInteropTest {
       py.close(peer);
       d.close(p);
       evs = concat(evs, d.events(p, 10, WAIT, STOPPED));
+      evs = evs.stream().filter(e -> e.type() != EventType.HANDSHAKE_FAILED_NO_DETAIL.value()).toList();
       return new Run(evs, Map.of(ep, "<ep>"));
     });
   }
