@@ -25,6 +25,8 @@ public final class ZSocket implements AutoCloseable {
   private final ZeroMQ zmq;
   private final SocketCore core;
   private final ActorRef<Socket.Command> actor;
+  /** Completes when the socket actor has stopped: true if LINGER cut nothing off. */
+  private final java.util.concurrent.CompletableFuture<Boolean> stopped;
   /** close() was called: control calls fail at once, as libzmq's do on a closed socket. */
   private volatile boolean closeCalled;
 
@@ -32,6 +34,9 @@ public final class ZSocket implements AutoCloseable {
     this.zmq = zmq;
     this.core = core;
     this.actor = actor;
+    // taken now, while the context still holds it: the context forgets a socket once it has stopped,
+    // and the verdict must stay with the socket however late closeAndWait asks
+    this.stopped = zmq.whenStopped(core);
   }
 
   public SocketType type() {
@@ -226,7 +231,7 @@ public final class ZSocket implements AutoCloseable {
   public boolean closeAndWait(Duration timeout) {
     close();
     try {
-      return zmq.whenStopped(core).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return stopped.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -237,7 +242,7 @@ public final class ZSocket implements AutoCloseable {
 
   /** Completes when the socket has closed and finished lingering (stream stages wait on this). */
   public CompletionStage<Void> whenClosed() {
-    return zmq.whenStopped(core).<Void>thenApply(delivered -> null).minimalCompletionStage();
+    return stopped.<Void>thenApply(delivered -> null).minimalCompletionStage();
   }
 
   /**
@@ -246,7 +251,7 @@ public final class ZSocket implements AutoCloseable {
    */
   private Socket.Reply ask(java.util.function.Function<ActorRef<Socket.Reply>, Socket.Command> make) {
     if (zmq.isTerminated()) throw new ZmqException(Errno.ETERM, "the context of " + this + " is terminated");
-    if (closeCalled || core.isClosed() || zmq.whenStopped(core).isDone()) {
+    if (closeCalled || core.isClosed() || stopped.isDone()) {
       throw new ZmqException(Errno.ENOTSOCK, this + " is closed");
     }
     return zmq.ask(core, actor, make, this::toString);

@@ -175,6 +175,20 @@ class LingerTest {
     }
   }
 
+  /** The verdict stays with the socket: asked again after it has stopped, closeAndWait still says false. */
+  @Test
+  void closeAndWaitAfterTheSocketStoppedKeepsTheVerdict() throws Exception {
+    try (ZContext ctx = new ZContext()) {
+      ZSocket push = ctx.socket(SocketType.PUSH);
+      push.setOption(ZmqOption.LINGER, 100);
+      push.connect("tcp://127.0.0.1:" + PushPullTest.freePort()); // nobody will ever listen there
+      push.send(Msg.ofStrings("stuck"));
+      push.close();
+      push.whenClosed().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+      assertFalse(push.closeAndWait(WAIT), "the message was left behind, however late the question");
+    }
+  }
+
   @Test
   void terminateSaysWhetherLingerWasHonouredWithinMaxTermination() {
     var config = ConfigFactory.parseString("pekko-zmq.max-termination = 500ms").withFallback(ConfigFactory.load());
