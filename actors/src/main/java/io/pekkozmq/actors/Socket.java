@@ -171,6 +171,9 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private record MonitorSubscriberGone(ActorRef<SocketEvent> subscriber) implements Internal {}
 
+  /** The typed subscriber stopped (or its node left the cluster): deliver no more to it. */
+  private record SubscriberGone(ActorRef<Delivery> subscriber) implements Internal {}
+
   private enum LingerExpired implements Internal { INSTANCE }
 
   private record PendingSend(Msg msg, ActorRef<Reply> replyTo) {}
@@ -251,6 +254,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
         .onMessage(Leave.class, l -> onJoinOrLeave(l.group(), false, l.replyTo()))
         .onMessage(Send.class, this::onSend)
         .onMessage(StartReceiving.class, this::onStartReceiving)
+        .onMessage(SubscriberGone.class, this::onSubscriberGone)
         .onMessage(Request.class, this::onRequest)
         .onMessage(Monitor.class, this::onMonitor)
         .onMessage(MonitorRequest.class, this::onMonitorRequest)
@@ -620,10 +624,29 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   }
 
   private Behavior<Command> onStartReceiving(StartReceiving r) {
+    if (subscriber != null && !subscriber.equals(r.subscriber())) ctx.unwatch(subscriber);
     subscriber = r.subscriber();
+    if (subscriber != null) {
+      try {
+        // a subscriber that stops, or whose node leaves the cluster, takes no more messages with it:
+        // what arrives stays queued for recv or the next subscriber
+        ctx.watchWith(subscriber, new SubscriberGone(subscriber));
+      } catch (IllegalStateException alreadyWatched) {
+        // watched already for another reason (the same actor as a monitor subscriber): no second watch
+      }
+    }
     wakeUps.setReceiving(true);
     demand = Math.max(0, r.demand());
     deliver();
+    return this;
+  }
+
+  private Behavior<Command> onSubscriberGone(SubscriberGone g) {
+    if (g.subscriber().equals(subscriber)) {
+      subscriber = null;
+      demand = 0;
+      wakeUps.setReceiving(false);
+    }
     return this;
   }
 

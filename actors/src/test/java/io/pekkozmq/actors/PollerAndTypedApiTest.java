@@ -78,6 +78,33 @@ class PollerAndTypedApiTest extends RuntimePerClass {
     push.tell(new Socket.Close(replies.getRef()));
   }
 
+  /**
+   * A typed subscriber that stops (a node leaving the cluster, say) takes no more messages with it:
+   * what arrives afterwards stays queued for the next subscriber instead of going to dead letters.
+   */
+  @Test
+  void aStoppedSubscriberIsDeliveredNoMore() {
+    try (ZSocket pull = zmq.socket(SocketType.PULL); ZSocket push = zmq.socket(SocketType.PUSH)) {
+      pull.bind("inproc://typed-gone");
+      push.connect("inproc://typed-gone");
+      TestProbe<Socket.Delivery> first = testKit.createTestProbe();
+      pull.actor().tell(new Socket.StartReceiving(first.getRef(), 1000));
+      push.send(Msg.ofStrings("to the first"));
+      assertEquals("to the first", first.receiveMessage(WAIT).messages().get(0).first().text());
+      TestProbe<Object> watcher = testKit.createTestProbe();
+      first.stop();
+      watcher.expectTerminated(first.getRef(), WAIT);
+      // the socket's death notice was sent with the watcher's; a round trip after it orders them
+      assertEquals("PULL", pull.getOption(ZmqOption.TYPE));
+      for (int i = 0; i < 5; i++) push.send(Msg.ofStrings("kept " + i));
+      TestProbe<Socket.Delivery> second = testKit.createTestProbe();
+      pull.actor().tell(new Socket.StartReceiving(second.getRef(), 1000));
+      List<String> got = new ArrayList<>();
+      while (got.size() < 5) second.receiveMessage(WAIT).messages().forEach(m -> got.add(m.first().text()));
+      assertEquals(List.of("kept 0", "kept 1", "kept 2", "kept 3", "kept 4"), got);
+    }
+  }
+
   @Test
   void monitorSubscriberSeesAcceptedAndHandshakeThenStoppedOnClose() {
     TestProbe<SocketEvent> events = testKit.createTestProbe();
