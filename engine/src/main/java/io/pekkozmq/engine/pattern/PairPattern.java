@@ -4,17 +4,34 @@ import io.pekkozmq.engine.Errno;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.SocketType;
 
-/** PAIR (RFC 31): exactly one peer; a second pipe is closed at once. */
+/**
+ * PAIR (RFC 31): exactly one peer; a second pipe is closed at once. Also CHANNEL (RFC 52, libzmq's
+ * channel_t, the thread-safe PAIR): the same with single-frame messages only; a send with MORE is
+ * EINVAL, a multipart message from the peer is dropped whole.
+ */
 public final class PairPattern extends Pattern {
   private PatternPipe pipe;
+  private final SocketType type;
+  private final boolean singleFrame;
 
   public PairPattern(PatternOptions options) {
+    this(options, SocketType.PAIR, false);
+  }
+
+  /** CHANNEL: PAIR for single-frame messages. */
+  static PairPattern channel(PatternOptions options) {
+    return new PairPattern(options, SocketType.CHANNEL, true);
+  }
+
+  private PairPattern(PatternOptions options, SocketType type, boolean singleFrame) {
     super(options);
+    this.type = type;
+    this.singleFrame = singleFrame;
   }
 
   @Override
   public SocketType type() {
-    return SocketType.PAIR;
+    return type;
   }
 
   @Override
@@ -41,6 +58,7 @@ public final class PairPattern extends Pattern {
 
   @Override
   public int send(Frame frame) {
+    if (singleFrame && frame.hasMore()) return fail(Errno.EINVAL);
     if (pipe == null || !pipe.write(frame)) {
       return fail(Errno.EAGAIN);
     }
@@ -52,7 +70,7 @@ public final class PairPattern extends Pattern {
 
   @Override
   public Frame recv() {
-    Frame frame = pipe == null ? null : pipe.read();
+    Frame frame = pipe == null ? null : singleFrame ? SingleFrame.recv(pipe) : pipe.read();
     return frame != null ? frame : failRecv(Errno.EAGAIN);
   }
 

@@ -21,12 +21,12 @@ public final class Patterns {
       case XSUB -> new XSubPattern(options);
       case STREAM -> new StreamPattern(options);
       // draft (RFC 41, 49, 51, 52)
-      case CLIENT -> new ClientPattern(options);
+      case CLIENT -> DealerPattern.client(options);
       case SERVER -> new ServerPattern(options);
-      case SCATTER -> new ScatterPattern(options);
-      case GATHER -> new GatherPattern(options);
+      case SCATTER -> PushPattern.scatter(options);
+      case GATHER -> PullPattern.gather(options);
       case PEER -> new PeerPattern(options);
-      case CHANNEL -> new ChannelPattern(options);
+      case CHANNEL -> PairPattern.channel(options);
       case RADIO -> new RadioPattern(options);
       case DISH -> new DishPattern(options);
     };
