@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -102,7 +104,7 @@ final class WsHandshake {
   }
 
   private Status readRequest() {
-    String[] lines = new String(head, 0, got - 4, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    String[] lines = headLines();
     String[] start = lines[0].split(" ");
     if (start.length != 3 || !start[0].equals("GET") || !start[2].equals("HTTP/1.1")) {
       return fail("not an HTTP/1.1 GET request: '" + printable(lines[0]) + "'");
@@ -110,12 +112,11 @@ final class WsHandshake {
     boolean upgrade = false;
     boolean connection = false;
     String offeredList = null;
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0) return fail("malformed header line '" + printable(lines[i]) + "'");
-      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = lines[i].substring(colon + 1).trim();
-      switch (name) {
+    List<String[]> fields = headerFields(lines);
+    if (fields == null) return Status.ERROR;
+    for (String[] field : fields) {
+      String value = field[1];
+      switch (field[0]) {
         case "upgrade" -> upgrade = value.equalsIgnoreCase("websocket");
         case "connection" -> connection = hasToken(value, "upgrade");
         case "sec-websocket-key" -> key = value;
@@ -149,7 +150,7 @@ final class WsHandshake {
   }
 
   private Status readResponse() {
-    String[] lines = new String(head, 0, got - 4, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+    String[] lines = headLines();
     String[] start = lines[0].split(" ", 3);
     if (start.length < 2 || !start[0].equals("HTTP/1.1") || !start[1].equals("101")) {
       return fail("server refused the WebSocket upgrade: '" + printable(lines[0]) + "'");
@@ -157,12 +158,11 @@ final class WsHandshake {
     boolean upgrade = false;
     boolean connection = false;
     String acceptKey = null;
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon <= 0) return fail("malformed header line '" + printable(lines[i]) + "'");
-      String name = lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT);
-      String value = lines[i].substring(colon + 1).trim();
-      switch (name) {
+    List<String[]> fields = headerFields(lines);
+    if (fields == null) return Status.ERROR;
+    for (String[] field : fields) {
+      String value = field[1];
+      switch (field[0]) {
         case "upgrade" -> upgrade = value.equalsIgnoreCase("websocket");
         case "connection" -> connection = hasToken(value, "upgrade");
         case "sec-websocket-accept" -> acceptKey = value;
@@ -181,6 +181,28 @@ final class WsHandshake {
       return fail("server chose Sec-WebSocket-Protocol '" + printable(String.valueOf(protocol)) + "'; we offered " + offered());
     }
     return Status.DONE;
+  }
+
+  /** The head's lines, without its closing blank line. */
+  private String[] headLines() {
+    return new String(head, 0, got - 4, StandardCharsets.ISO_8859_1).split("\r\n", -1);
+  }
+
+  /**
+   * The header lines after the start line as (lower-case name, trimmed value) pairs; null after
+   * failing on a malformed line.
+   */
+  private List<String[]> headerFields(String[] lines) {
+    List<String[]> fields = new ArrayList<>(lines.length);
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon <= 0) {
+        fail("malformed header line '" + printable(lines[i]) + "'");
+        return null;
+      }
+      fields.add(new String[] {lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim()});
+    }
+    return fields;
   }
 
   private Status fail(String why) {
