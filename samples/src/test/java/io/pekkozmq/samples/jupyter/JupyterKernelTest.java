@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JupyterKernelTest {
   private static final String PYTHON = "/usr/bin/python3";
-  private static final Duration BUILD = Duration.ofMinutes(10);
+  static final Duration BUILD = Duration.ofMinutes(10);
   private static final Duration SESSION = Duration.ofMinutes(4);
   /** Every check drive_kernel.py runs in full mode, so a script that dies half-way fails here. */
   private static final List<String> FULL = List.of("kernel_info", "expression_value", "stdout_stream",
@@ -140,7 +140,7 @@ class JupyterKernelTest {
     Assumptions.abort(why);
   }
 
-  private static Path pzmq() {
+  static Path pzmq() {
     String env = System.getenv("PZMQ_REPO_ROOT");
     if (env != null && Files.isExecutable(Paths.get(env, "pzmq"))) return Paths.get(env, "pzmq").toAbsolutePath();
     for (Path p = Paths.get(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
@@ -156,8 +156,11 @@ class JupyterKernelTest {
     }
   }
 
-  /** Runs a process to its end with output in files (no pipe can fill), killing it after {@code limit}. */
-  private static Result run(Duration limit, List<String> cmd, Map<String, String> env) throws Exception {
+  /**
+   * Runs a process to its end with output in files (no pipe can fill), killing it after {@code limit}.
+   * Shared with {@link JupyterConsoleTmuxTest}.
+   */
+  static Result run(Duration limit, List<String> cmd, Map<String, String> env) throws Exception {
     Path out = Files.createTempFile("jupyter-test", ".out");
     Path err = Files.createTempFile("jupyter-test", ".err");
     try {
