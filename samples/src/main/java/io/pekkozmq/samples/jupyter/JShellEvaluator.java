@@ -14,6 +14,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -34,7 +36,7 @@ import jdk.jshell.UnresolvedReferenceException;
  */
 final class JShellEvaluator implements AutoCloseable {
   /** How a cell ended. */
-  sealed interface Outcome permits Ok, Failed, Interrupted {}
+  sealed interface Outcome permits Ok, Failed, Interrupted, Exit {}
 
   /** Ran; {@code value} is the last snippet's value when it was an expression, else null. */
   record Ok(String value) implements Outcome {}
@@ -44,6 +46,18 @@ final class JShellEvaluator implements AutoCloseable {
 
   /** Stopped by an interrupt. */
   record Interrupted() implements Outcome {}
+
+  /** The cell was a request to leave ({@link #isExitRequest}): nothing ran, the frontend is asked to exit. */
+  record Exit() implements Outcome {}
+
+  /**
+   * IPython's spellings of leaving, {@code exit}, {@code quit}, {@code exit()} and {@code quit()},
+   * with a Java statement's optional {@code ;}, as the whole cell; group 1 is the name, group 2 the
+   * call's parentheses. IPython's {@code exit(keep_kernel=True)} has no Java spelling.
+   */
+  private static final Pattern EXIT = Pattern.compile("\\s*(exit|quit)\\s*(\\(\\s*\\))?\\s*;?\\s*");
+  /** JShell's own command, without its exit code (a kernel's exit status is not the cell's to choose). */
+  private static final Pattern JSHELL_EXIT = Pattern.compile("\\s*/exit\\s*");
 
   record Completion(List<String> matches, int start, int end) {}
 
@@ -128,6 +142,7 @@ final class JShellEvaluator implements AutoCloseable {
   /** Jupyter's is_complete status: complete, incomplete or invalid. */
   CompletableFuture<String> isComplete(String code) {
     return call(() -> {
+      if (isExitRequest(code)) return "complete"; // JShell's analysis calls /exit invalid
       String rest = code;
       while (!rest.isBlank()) {
         SourceCodeAnalysis.CompletionInfo ci = shell().sourceCodeAnalysis().analyzeCompletion(rest);
@@ -159,7 +174,26 @@ final class JShellEvaluator implements AutoCloseable {
     return CompletableFuture.supplyAsync(work, thread);
   }
 
+  /**
+   * Whether {@code code} asks to leave rather than being Java: one of the spellings above, unless
+   * the cells declared that name themselves (a variable {@code exit} for the bare name, a method
+   * for the call), as a user's own {@code exit} shadows IPython's. Runs on the evaluator's thread;
+   * with JShell not started nothing is declared.
+   */
+  private boolean isExitRequest(String code) {
+    if (JSHELL_EXIT.matcher(code).matches()) return true;
+    Matcher m = EXIT.matcher(code);
+    if (!m.matches()) return false;
+    JShell js = shell;
+    if (js == null) return true;
+    String name = m.group(1);
+    return m.group(2) == null
+        ? js.variables().noneMatch(v -> v.name().equals(name))
+        : js.methods().noneMatch(f -> f.name().equals(name));
+  }
+
   private Outcome run(String code, Execution execution) {
+    if (isExitRequest(code)) return new Exit();
     String rest = code;
     String value = null;
     while (!rest.isBlank()) {

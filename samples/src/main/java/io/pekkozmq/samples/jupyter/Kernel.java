@@ -277,7 +277,16 @@ public final class Kernel extends AbstractBehavior<Kernel.Command> {
     boolean silent = request.content().path("silent").asBoolean(false);
     ObjectNode reply;
     boolean abort = false;
-    if (outcome instanceof JShellEvaluator.Ok ok) {
+    if (outcome instanceof JShellEvaluator.Exit) {
+      // as ipykernel's exit: a counted cell, status ok, and the frontend asked to leave; the
+      // kernel ends when the frontend then sends shutdown_request (jupyter console does)
+      reply = ok();
+      reply.put("execution_count", executionCount);
+      reply.putObject("user_expressions");
+      ObjectNode askExit = reply.putArray("payload").addObject();
+      askExit.put("source", "ask_exit");
+      askExit.put("keepkernel", false);
+    } else if (outcome instanceof JShellEvaluator.Ok ok) {
       if (ok.value() != null && !silent) {
         ObjectNode result = JSON.objectNode();
         result.put("execution_count", executionCount);

@@ -42,7 +42,8 @@ class JupyterKernelTest {
       "state_survives_between_cells", "execution_count_counts_cells", "exception_is_an_error",
       "compile_error_is_an_error", "cells_can_use_pekko_zmq",
       "queued_cells_abort_after_an_error", "complete_prefix", "inspect", "is_complete", "history_and_comm_info",
-      "heartbeat_beats", "interrupt_stops_an_endless_cell", "bad_messages_are_ignored", "restart",
+      "heartbeat_beats", "interrupt_stops_an_endless_cell", "bad_messages_are_ignored",
+      "exit_asks_the_frontend_to_exit", "exit_inside_java_is_java", "restart",
       "shutdown_ends_the_process");
   private static final List<String> BASIC = List.of("kernel_info", "expression_value", "shutdown_ends_the_process");
 

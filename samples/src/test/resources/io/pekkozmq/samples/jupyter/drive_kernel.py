@@ -248,6 +248,57 @@ if mode == "full":
         expect(all(m["parent_header"].get("msg_id") != bad_id for m in outputs), outputs)
         raw.close()
 
+    ASK_EXIT = [{"source": "ask_exit", "keepkernel": False}]
+
+    @check("exit_asks_the_frontend_to_exit")
+    def _():
+        # IPython's spellings and JShell's /exit: status ok, the ask_exit payload, and the cell is
+        # counted (as ipykernel counts it) but not run as Java; the kernel stays up until the
+        # frontend sends shutdown_request
+        before, _ = run("answer")
+        count = before["execution_count"]
+        for code in ["exit", "quit", "exit()", "quit()", "exit;", " quit ( ) ; ", "/exit", "exit\n"]:
+            reply, outputs = run(code)
+            count += 1
+            expect(reply["status"] == "ok" and reply.get("payload") == ASK_EXIT, (code, reply))
+            expect(reply["execution_count"] == count, (code, count, reply))
+            inputs = of_type(outputs, "execute_input")
+            expect(len(inputs) == 1 and inputs[0]["execution_count"] == count, (code, outputs))
+            expect(not of_type(outputs, "execute_result") and not of_type(outputs, "error")
+                   and not of_type(outputs, "stream"), (code, outputs))
+            expect(km.is_alive(), "the kernel is still running after %r" % code)
+        reply, outputs = run("exit", silent=True)
+        expect(reply["status"] == "ok" and reply.get("payload") == ASK_EXIT, reply)
+        expect(not outputs[1:-1], "a silent exit publishes nothing but busy and idle: %r" % outputs)
+
+    @check("exit_inside_java_is_java")
+    def _():
+        reply, outputs = run("int exitCode = 3;")
+        expect(reply["status"] == "ok" and reply.get("payload") == [], reply)
+        reply, outputs = run("exitCode")
+        expect(reply.get("payload") == [] and result_text(outputs) == "3", (reply, outputs))
+        reply, outputs = run("exit + 1")  # part of an expression: Java, and exit is not declared
+        expect(reply["status"] == "error" and reply["ename"] == "CompilationError", reply)
+        reply, outputs = run("int y = 1;\nexit")  # not the whole cell
+        expect(reply["status"] == "error" and reply["ename"] == "CompilationError", reply)
+        # a name the cells declare shadows the exit spelling, as a Python variable exit does in IPython
+        reply, _ = run("int exit = 4;")
+        expect(reply["status"] == "ok" and reply.get("payload") == [], reply)
+        reply, outputs = run("exit")
+        expect(reply.get("payload") == [] and result_text(outputs) == "4", (reply, outputs))
+        reply, outputs = run("exit()")  # a variable does not shadow the call
+        expect(reply.get("payload") == ASK_EXIT, reply)
+        reply, _ = run('void quit() { System.out.println("my quit"); }')
+        expect(reply["status"] == "ok", reply)
+        reply, outputs = run("quit()")
+        out = "".join(s["text"] for s in of_type(outputs, "stream") if s["name"] == "stdout")
+        expect(reply.get("payload") == [] and out == "my quit\n", (reply, outputs))
+        reply, outputs = run("quit")  # a method does not shadow the bare name
+        expect(reply.get("payload") == ASK_EXIT, reply)
+        for code in ["exit", "quit()", "/exit"]:
+            reply = reply_to(kc.get_shell_msg, kc.is_complete(code))["content"]
+            expect(reply["status"] == "complete", (code, reply))
+
     @check("restart")
     def _():
         km.restart_kernel(now=False)
