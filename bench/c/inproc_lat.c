@@ -18,7 +18,8 @@ static void *echo(void *arg)
         perf_fail("zmq_connect");
     zmq_msg_t msg;
     zmq_msg_init(&msg);
-    for (long i = 0; i < a->roundtrips; i++) {
+    long total = a->roundtrips + perf_warmup();
+    for (long i = 0; i < total; i++) {
         perf_recv_checked(rep, &msg, a->size);
         if (zmq_msg_send(&msg, rep, 0) < 0)
             perf_fail("zmq_msg_send");
@@ -58,7 +59,13 @@ int main(int argc, char *argv[])
         perf_fail("zmq_msg_init_size");
     memset(zmq_msg_data(&msg), 0, (size_t) args.size);
 
+    for (long i = perf_warmup(); i > 0; i--) {
+        if (zmq_msg_send(&msg, req, 0) < 0)
+            perf_fail("zmq_msg_send");
+        perf_recv_checked(req, &msg, args.size);
+    }
     uint64_t start = perf_now_us();
+    perf_cost_t cost = perf_cost_start();
     for (long i = 0; i < args.roundtrips; i++) {
         if (zmq_msg_send(&msg, req, 0) < 0)
             perf_fail("zmq_msg_send");
@@ -69,6 +76,7 @@ int main(int argc, char *argv[])
 
     pthread_join(thread, NULL);
     perf_print_lat(args.size, args.roundtrips, elapsed);
+    perf_cost_print(cost, args.roundtrips, "roundtrip");
 
     zmq_close(req);
     zmq_ctx_term(args.ctx);

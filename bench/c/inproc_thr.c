@@ -16,7 +16,8 @@ static void *sender(void *arg)
         perf_fail("zmq_socket");
     if (zmq_connect(push, "inproc://pekkozmq_thr") != 0)
         perf_fail("zmq_connect");
-    for (long i = 0; i < a->count; i++)
+    long total = a->count + perf_warmup();
+    for (long i = 0; i < total; i++)
         perf_send_sized(push, a->size);
     zmq_close(push);
     return NULL;
@@ -49,8 +50,11 @@ int main(int argc, char *argv[])
 
     zmq_msg_t msg;
     zmq_msg_init(&msg);
+    for (long i = perf_warmup(); i > 0; i--)
+        perf_recv_checked(pull, &msg, args.size);
     perf_recv_checked(pull, &msg, args.size);
     uint64_t start = perf_now_us();
+    perf_cost_t cost = perf_cost_start();
     for (long i = 1; i < args.count; i++)
         perf_recv_checked(pull, &msg, args.size);
     uint64_t elapsed = perf_now_us() - start;
@@ -58,6 +62,7 @@ int main(int argc, char *argv[])
 
     pthread_join(thread, NULL);
     perf_print_thr(args.size, args.count, elapsed);
+    perf_cost_print(cost, args.count, "message");
 
     zmq_close(pull);
     zmq_ctx_term(args.ctx);

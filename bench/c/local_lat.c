@@ -24,7 +24,8 @@ int main(int argc, char *argv[])
 
     zmq_msg_t msg;
     zmq_msg_init(&msg);
-    for (long i = 0; i < roundtrips; i++) {
+    long total = roundtrips + perf_warmup();
+    for (long i = 0; i < total; i++) {
         perf_recv_checked(rep, &msg, size);
         if (zmq_msg_send(&msg, rep, 0) < 0)
             perf_fail("zmq_msg_send");

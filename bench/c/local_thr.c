@@ -24,15 +24,20 @@ int main(int argc, char *argv[])
 
     zmq_msg_t msg;
     zmq_msg_init(&msg);
+    /* PERF_WARMUP messages go by untimed (the steady-state rows; 0 by default). */
+    for (long i = perf_warmup(); i > 0; i--)
+        perf_recv_checked(pull, &msg, size);
     /* The clock starts at the first message, so connection set-up is not measured. */
     perf_recv_checked(pull, &msg, size);
     uint64_t start = perf_now_us();
+    perf_cost_t cost = perf_cost_start();
     for (long i = 1; i < count; i++)
         perf_recv_checked(pull, &msg, size);
     uint64_t elapsed = perf_now_us() - start;
     zmq_msg_close(&msg);
 
     perf_print_thr(size, count, elapsed);
+    perf_cost_print(cost, count, "message");
 
     zmq_close(pull);
     zmq_ctx_term(ctx);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <zmq.h>
 
 /* Monotonic clock in microseconds. */
@@ -79,6 +80,55 @@ static inline void perf_recv_checked(void *sock, zmq_msg_t *msg, long size)
                 zmq_msg_size(msg), size);
         exit(1);
     }
+}
+
+/* Messages (or roundtrips) before the clock starts, from PERF_WARMUP (default 0: libzmq's contract).
+ * Both sides of a pair read it: the sender sends that many more, the receiver lets them go by. */
+static inline long perf_warmup(void)
+{
+    const char *v = getenv("PERF_WARMUP");
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno != 0 || end == v || *end != '\0' || n < 0) {
+        fprintf(stderr, "PERF_WARMUP must be a number of messages (0 or more), not '%s'\n", v);
+        exit(2);
+    }
+    return n;
+}
+
+/* CPU time of the whole process (all its threads, libzmq's I/O thread included), in ns. */
+static inline uint64_t perf_cpu_ns(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ((uint64_t) ru.ru_utime.tv_sec + (uint64_t) ru.ru_stime.tv_sec) * 1000000000u
+        + ((uint64_t) ru.ru_utime.tv_usec + (uint64_t) ru.ru_stime.tv_usec) * 1000u;
+}
+
+/* The timed part's CPU per message (or roundtrip: unit), printed when PERF_COST=1 (as the Java tools' PerfReport.Cost). */
+typedef struct {
+    int on;
+    uint64_t cpu0;
+} perf_cost_t;
+
+static inline perf_cost_t perf_cost_start(void)
+{
+    const char *v = getenv("PERF_COST");
+    perf_cost_t c = { v != NULL && strcmp(v, "1") == 0, 0 };
+    if (c.on)
+        c.cpu0 = perf_cpu_ns();
+    return c;
+}
+
+static inline void perf_cost_print(perf_cost_t c, long messages, const char *unit)
+{
+    if (!c.on)
+        return;
+    printf("cpu per %s: %.0f [ns]\n", unit, (double) (perf_cpu_ns() - c.cpu0) / (double) (messages > 0 ? messages : 1));
+    fflush(stdout);
 }
 
 /* Send a fresh message of the given size (content left as allocated, as libzmq's tools do). */

@@ -27,7 +27,13 @@ int main(int argc, char *argv[])
         perf_fail("zmq_msg_init_size");
     memset(zmq_msg_data(&msg), 0, (size_t) size);
 
+    for (long i = perf_warmup(); i > 0; i--) { /* PERF_WARMUP roundtrips before the clock */
+        if (zmq_msg_send(&msg, req, 0) < 0)
+            perf_fail("zmq_msg_send");
+        perf_recv_checked(req, &msg, size);
+    }
     uint64_t start = perf_now_us();
+    perf_cost_t cost = perf_cost_start();
     for (long i = 0; i < roundtrips; i++) {
         if (zmq_msg_send(&msg, req, 0) < 0)
             perf_fail("zmq_msg_send");
@@ -37,6 +43,7 @@ int main(int argc, char *argv[])
     zmq_msg_close(&msg);
 
     perf_print_lat(size, roundtrips, elapsed);
+    perf_cost_print(cost, roundtrips, "roundtrip");
 
     zmq_close(req);
     zmq_ctx_term(ctx);

@@ -22,6 +22,9 @@ int main(int argc, char *argv[])
     if (zmq_connect(push, connect_to) != 0)
         perf_fail("zmq_connect");
 
+    for (long i = perf_warmup(); i > 0; i--)
+        perf_send_sized(push, size);
+    perf_cost_t cost = perf_cost_start();
     for (long i = 0; i < count; i++)
         perf_send_sized(push, size);
 
@@ -34,5 +37,6 @@ int main(int argc, char *argv[])
     /* Default linger (infinite): closing waits until every queued message is handed over. */
     zmq_close(push);
     zmq_ctx_term(ctx);
+    perf_cost_print(cost, count, "message");
     return 0;
 }

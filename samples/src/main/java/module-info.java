@@ -8,6 +8,7 @@ module pekko.zmq.samples {
   requires info.picocli;
   requires org.zeromq.jeromq;
   requires java.management;
+  requires jdk.management; // bench: process CPU and allocated bytes per message (PerfReport.Cost)
   requires jdk.jshell;
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;

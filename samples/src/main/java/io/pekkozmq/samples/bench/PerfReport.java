@@ -14,6 +14,76 @@ public final class PerfReport {
     return System.nanoTime() / 1000L;
   }
 
+  /**
+   * Messages (or roundtrips) a tool passes before its clock starts, from {@code PERF_WARMUP}
+   * (default 0: libzmq's contract, timed from the first message). Both sides of a pair read it: the
+   * sender sends that many more, the receiver lets that many go by untimed. bench/run.sh sets it
+   * for its steady-state rows, for all three implementations alike.
+   */
+  public static long warmup() {
+    String v = System.getenv("PERF_WARMUP");
+    if (v == null || v.isBlank()) return 0;
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n >= 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("PERF_WARMUP must be a number of messages (0 or more), not '" + v + "'");
+  }
+
+  /**
+   * What a tool's timed part costs its process, printed when {@code PERF_COST=1}: CPU time of the
+   * whole process (callers, I/O threads, the JIT, the GC) and bytes allocated on the heap by all its
+   * threads, each per message. Started where the clock starts; printed after the last message.
+   */
+  public static final class Cost {
+    private final boolean on = "1".equals(System.getenv("PERF_COST"));
+    private long cpu0;
+    private long alloc0;
+
+    public static Cost start() {
+      Cost c = new Cost();
+      if (c.on) {
+        c.cpu0 = processCpuNanos();
+        c.alloc0 = allocatedBytes();
+      }
+      return c;
+    }
+
+    /** Prints "cpu per message: N [ns]" and "allocated per message: N [B]" over {@code messages}. */
+    public void print(long messages) {
+      print(messages, "message");
+    }
+
+    /** The same per {@code unit} (a latency tool's "roundtrip"). */
+    public void print(long messages, String unit) {
+      if (!on) return;
+      long n = Math.max(1L, messages);
+      double cpu = (processCpuNanos() - cpu0) / (double) n;
+      double alloc = (allocatedBytes() - alloc0) / (double) n;
+      System.out.println(String.format(Locale.ROOT, "cpu per %s: %.0f [ns]", unit, cpu));
+      System.out.println(String.format(Locale.ROOT, "allocated per %s: %.1f [B]", unit, alloc));
+      System.out.flush();
+    }
+
+    private static long processCpuNanos() {
+      java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0L;
+    }
+
+    /** Heap bytes allocated so far by the threads alive now (the tools' threads live to the end). */
+    private static long allocatedBytes() {
+      java.lang.management.ThreadMXBean t = java.lang.management.ManagementFactory.getThreadMXBean();
+      if (!(t instanceof com.sun.management.ThreadMXBean sun)) return 0L;
+      long sum = 0;
+      for (long b : sun.getThreadAllocatedBytes(t.getAllThreadIds())) {
+        if (b > 0) sum += b;
+      }
+      return sum;
+    }
+  }
+
   /** The four lines of libzmq's local_thr / inproc_thr. */
   public static void throughput(long size, long count, long elapsedMicros) {
     long elapsed = Math.max(1L, elapsedMicros);

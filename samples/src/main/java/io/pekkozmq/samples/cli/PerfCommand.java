@@ -1,5 +1,6 @@
 package io.pekkozmq.samples.cli;
 
+import io.pekkozmq.samples.bench.PerfReport;
 import io.pekkozmq.samples.cli.perf.Fanout;
 import io.pekkozmq.samples.cli.perf.Latency;
 import io.pekkozmq.samples.cli.perf.RadioDishUdp;
@@ -37,6 +38,15 @@ final class PerfCommand implements Runnable {
     return v;
   }
 
+  /** PERF_WARMUP (bench/run.sh's steady-state rows) is checked before any socket opens. */
+  static void checkWarmup(CommandSpec spec) {
+    try {
+      PerfReport.warmup();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   /** The three positional arguments of the two-process tools. */
   abstract static class EndpointTool implements Callable<Integer> {
     @Spec
@@ -51,6 +61,7 @@ final class PerfCommand implements Runnable {
     void check() {
       positive(spec, size, "message-size");
       positive(spec, count, "count");
+      checkWarmup(spec);
     }
   }
 
@@ -84,6 +95,7 @@ final class PerfCommand implements Runnable {
     void check() {
       positive(spec, size, "message-size");
       positive(spec, count, "count");
+      checkWarmup(spec);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.pekkozmq.samples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.testkit.PyPeer;
@@ -254,10 +255,16 @@ class PzmqCliTest {
   }
 
   private static Process startC(Path bin, String... args) throws IOException {
+    return startC(java.util.Map.of(), bin, args);
+  }
+
+  private static Process startC(java.util.Map<String, String> env, Path bin, String... args) throws IOException {
     java.util.List<String> cmd = new java.util.ArrayList<>();
     cmd.add(bin.toString());
     cmd.addAll(java.util.List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return pb.start();
   }
 
   private static String finish(Process p) throws InterruptedException, IOException {
@@ -283,6 +290,58 @@ class PzmqCliTest {
       assertTrue(out.contains("mean throughput:"), out);
     } finally {
       c.destroyForcibly();
+    }
+  }
+
+  /**
+   * bench/run.sh's steady-state rows: with PERF_WARMUP both tools of a pair let that many messages go
+   * by before the clock, so a mismatch would leave the receiver waiting (the run would time out);
+   * with PERF_COST=1 each prints its process's cost per message. Ours sends into libzmq's, and
+   * libzmq's into ours.
+   */
+  @Test
+  void perfWarmupAndCostAgreeWithLibzmqsTools(@TempDir Path dir) throws Exception {
+    java.util.Map<String, String> env = java.util.Map.of("PERF_WARMUP", "30000", "PERF_COST", "1");
+    Path localThr = cTool(dir, "local_thr");
+    Path remoteThr = cTool(dir, "remote_thr");
+    String ep = "tcp://127.0.0.1:" + Launcher.freePort();
+    Process c = startC(env, localThr, ep, "16", "20000");
+    try (Launcher ours = Launcher.start(env, "perf", "remote_thr", ep, "16", "20000")) {
+      ours.input(null);
+      assertEquals(0, ours.await(RUN), ours.describe());
+      String out = finish(c);
+      assertTrue(out.contains("message count: 20000\n"), out); // the warm-up is not counted
+      assertTrue(out.matches("(?s).*cpu per message: \\d+ \\[ns\\].*"), out);
+      assertTrue(ours.stdout().matches("(?s)cpu per message: \\d+ \\[ns\\]\nallocated per message: [\\d.]+ \\[B\\]\n"),
+          ours.describe());
+    } finally {
+      c.destroyForcibly();
+    }
+    String ep2 = "tcp://127.0.0.1:" + Launcher.freePort();
+    try (Launcher ours = Launcher.start(env, "perf", "local_thr", ep2, "16", "20000")) {
+      ours.input(null);
+      Process c2 = startC(env, remoteThr, ep2, "16", "20000");
+      try {
+        assertTrue(finish(c2).matches("(?s)cpu per message: \\d+ \\[ns\\]\n"), "libzmq's remote_thr prints its cost");
+        assertEquals(0, ours.await(RUN), ours.describe());
+        assertTrue(ours.stdout().contains("message count: 20000\n"), ours.describe());
+        assertTrue(ours.stdout().contains("allocated per message: "), ours.describe());
+      } finally {
+        c2.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void perfWithoutCostPrintsLibzmqsLinesOnlyAndABadWarmupExitsTwo() {
+    Launcher plain = Launcher.run(null, RUN, "perf", "inproc_thr", "16", "1000");
+    assertEquals(0, plain.exitCode(), plain.describe());
+    assertTrue(plain.stdout().startsWith("message size: 16 [B]\nmessage count: 1000\nmean throughput: "), plain.describe());
+    assertFalse(plain.stdout().contains("per message"), plain.describe());
+    try (Launcher bad = Launcher.start(java.util.Map.of("PERF_WARMUP", "lots"), "perf", "inproc_thr", "16", "10")) {
+      bad.input(null);
+      assertEquals(2, bad.await(RUN), bad.describe());
+      assertTrue(bad.stderr().contains("PERF_WARMUP must be a number of messages (0 or more), not 'lots'"), bad.describe());
     }
   }
 

@@ -40,6 +40,12 @@ public final class JeromqPerf {
         }
         String tool = argv[0];
         String[] args = Arrays.copyOfRange(argv, 1, argv.length);
+        try {
+            PerfReport.warmup(); // checked before any socket opens, as the other two columns' tools do
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+        }
         int rc;
         switch (tool) {
             case "local_thr" -> rc = Throughput.local(args);

@@ -1,5 +1,6 @@
 package io.pekkozmq.samples.bench.jeromq;
 
+import io.pekkozmq.samples.bench.PerfReport;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
@@ -72,7 +73,8 @@ final class Latency {
     }
 
     private static void echo(ZMQ.Socket rep, long size, long roundtrips) {
-        for (long i = 0; i < roundtrips; i++) {
+        long total = roundtrips + PerfReport.warmup();
+        for (long i = 0; i < total; i++) {
             byte[] msg = rep.recv(0);
             JeromqPerf.checkSize(msg, size);
             if (!rep.send(msg, 0)) {
@@ -83,15 +85,25 @@ final class Latency {
 
     private static void pingAndPrint(ZMQ.Socket req, long size, long roundtrips) {
         byte[] msg = new byte[(int) size];
+        for (long i = PerfReport.warmup(); i > 0; i--) { // PERF_WARMUP roundtrips before the clock
+            msg = roundtrip(req, msg, size);
+        }
         long start = JeromqPerf.nowMicros();
+        PerfReport.Cost cost = PerfReport.Cost.start();
         for (long i = 0; i < roundtrips; i++) {
-            if (!req.send(msg, 0)) {
-                throw new IllegalStateException("send failed: errno " + req.errno());
-            }
-            msg = req.recv(0);
-            JeromqPerf.checkSize(msg, size);
+            msg = roundtrip(req, msg, size);
         }
         long elapsed = JeromqPerf.nowMicros() - start;
         JeromqPerf.printLatency(size, roundtrips, elapsed);
+        cost.print(roundtrips, "roundtrip");
+    }
+
+    private static byte[] roundtrip(ZMQ.Socket req, byte[] msg, long size) {
+        if (!req.send(msg, 0)) {
+            throw new IllegalStateException("send failed: errno " + req.errno());
+        }
+        byte[] reply = req.recv(0);
+        JeromqPerf.checkSize(reply, size);
+        return reply;
     }
 }

@@ -1,5 +1,6 @@
 package io.pekkozmq.samples.bench.jeromq;
 
+import io.pekkozmq.samples.bench.PerfReport;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
@@ -41,10 +42,11 @@ final class Throughput {
         ZMQ.Socket push = ctx.socket(SocketType.PUSH);
         security.apply(push);
         push.connect(args[0]);
-        send(push, size, count);
+        PerfReport.Cost cost = send(push, size, count);
         // default linger is infinite: close waits until every queued message is handed over
         push.close();
         ctx.term();
+        cost.print(count);
         return 0;
     }
 
@@ -74,22 +76,36 @@ final class Throughput {
 
     /** The clock starts at the first message, so connection set-up is not measured. */
     private static void receiveAndPrint(ZMQ.Socket pull, long size, long count) {
+        for (long i = PerfReport.warmup(); i > 0; i--) { // PERF_WARMUP messages before the clock
+            JeromqPerf.checkSize(pull.recv(0), size);
+        }
         JeromqPerf.checkSize(pull.recv(0), size);
         long start = JeromqPerf.nowMicros();
+        PerfReport.Cost cost = PerfReport.Cost.start();
         for (long i = 1; i < count; i++) {
             JeromqPerf.checkSize(pull.recv(0), size);
         }
         long elapsed = JeromqPerf.nowMicros() - start;
         JeromqPerf.printThroughput(size, count, elapsed);
+        cost.print(count);
     }
 
     /** The same (never modified) array is handed to every send; JeroMQ wraps it without copying. */
-    private static void send(ZMQ.Socket push, long size, long count) {
+    private static PerfReport.Cost send(ZMQ.Socket push, long size, long count) {
         byte[] data = new byte[(int) size];
+        for (long i = PerfReport.warmup(); i > 0; i--) {
+            send(push, data);
+        }
+        PerfReport.Cost cost = PerfReport.Cost.start();
         for (long i = 0; i < count; i++) {
-            if (!push.send(data, 0)) {
-                throw new IllegalStateException("send failed: errno " + push.errno());
-            }
+            send(push, data);
+        }
+        return cost;
+    }
+
+    private static void send(ZMQ.Socket push, byte[] data) {
+        if (!push.send(data, 0)) {
+            throw new IllegalStateException("send failed: errno " + push.errno());
         }
     }
 }

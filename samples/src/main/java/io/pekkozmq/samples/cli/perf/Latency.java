@@ -5,6 +5,7 @@ import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.samples.bench.PerfReport;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
@@ -58,7 +59,8 @@ public final class Latency {
   }
 
   private static void echo(ZSocket rep, long size, long roundtrips) {
-    for (long i = 0; i < roundtrips; i++) {
+    long total = roundtrips + PerfReport.warmup();
+    for (long i = 0; i < total; i++) {
       Msg m = rep.recv();
       PerfOutput.checkSize(m, size);
       rep.send(m);
@@ -67,12 +69,19 @@ public final class Latency {
 
   private static void pingAndPrint(ZSocket req, long size, long roundtrips) {
     Msg msg = Msg.of(Frame.wrap(new byte[(int) size]));
+    for (long i = PerfReport.warmup(); i > 0; i--) { // PERF_WARMUP roundtrips before the clock
+      req.send(msg);
+      msg = req.recv();
+      PerfOutput.checkSize(msg, size);
+    }
     long start = PerfOutput.nowMicros();
+    PerfReport.Cost cost = PerfReport.Cost.start();
     for (long i = 0; i < roundtrips; i++) {
       req.send(msg);
       msg = req.recv();
       PerfOutput.checkSize(msg, size);
     }
     PerfOutput.latency(size, roundtrips, PerfOutput.nowMicros() - start);
+    cost.print(roundtrips, "roundtrip");
   }
 }

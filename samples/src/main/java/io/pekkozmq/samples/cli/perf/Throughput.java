@@ -5,6 +5,7 @@ import io.pekkozmq.actors.ZSocket;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.samples.bench.PerfReport;
 import java.time.Duration;
 import java.util.function.BiConsumer;
 
@@ -64,9 +65,10 @@ public final class Throughput {
       ZSocket push = ctx.socket(kind.sender);
       configure.accept(ctx, push);
       push.connect(connectTo);
-      send(push, size, count);
+      PerfReport.Cost cost = send(push, size, count);
       // default linger is infinite: wait until every queued message is handed over
       push.closeAndWait(Duration.ofDays(1));
+      cost.print(count);
     }
     return 0;
   }
@@ -92,15 +94,23 @@ public final class Throughput {
     return 0;
   }
 
-  /** The clock starts at the first message, so connection set-up is not measured. */
+  /**
+   * The clock starts at the first message, so connection set-up is not measured; with
+   * {@code PERF_WARMUP} set, that many messages go by before it (the steady-state rows).
+   */
   private static void receiveAndPrint(ZSocket pull, long size, long count) {
     int envelope = pull.type() == SocketType.ROUTER ? 1 : 0; // ROUTER hands the sender's id first
+    for (long i = PerfReport.warmup(); i > 0; i--) {
+      check(pull.recv(), size, envelope);
+    }
     check(pull.recv(), size, envelope);
     long start = PerfOutput.nowMicros();
+    PerfReport.Cost cost = PerfReport.Cost.start();
     for (long i = 1; i < count; i++) {
       check(pull.recv(), size, envelope);
     }
     PerfOutput.throughput(size, count, PerfOutput.nowMicros() - start);
+    cost.print(count);
   }
 
   private static void check(io.pekkozmq.engine.Msg m, long size, int envelope) {
@@ -112,11 +122,19 @@ public final class Throughput {
     }
   }
 
-  /** One never-modified payload array, wrapped per send (frames are immutable views). */
-  private static void send(ZSocket push, long size, long count) {
+  /**
+   * One never-modified payload array, wrapped per send (frames are immutable views); the
+   * {@code PERF_WARMUP} messages first, then {@code count}, whose cost is returned (started).
+   */
+  private static PerfReport.Cost send(ZSocket push, long size, long count) {
     byte[] data = new byte[(int) size];
+    for (long i = PerfReport.warmup(); i > 0; i--) {
+      push.send(Msg.of(Frame.wrap(data)));
+    }
+    PerfReport.Cost cost = PerfReport.Cost.start();
     for (long i = 0; i < count; i++) {
       push.send(Msg.of(Frame.wrap(data)));
     }
+    return cost;
   }
 }
