@@ -19,6 +19,10 @@ environment (defaults in brackets; --quick divides them by 10):
   BENCH_MSGS_64K       messages for the 64 KiB throughput tests [20000]
   BENCH_LAT_ROUNDTRIPS roundtrips for the 16 B latency tests    [20000]
   BENCH_FANOUT_MSGS    messages published in each fan-out test  [500000]
+  BENCH_STEADY_16      16 B messages timed in the steady-state rows, after
+                       BENCH_WARMUP_16 untimed ones in the same processes [5000000, 3000000]
+  BENCH_STEADY_1K      1 KiB messages timed there, after BENCH_WARMUP_1K   [1000000, 1000000]
+  BENCH_STEADY_LAT     roundtrips timed there, after BENCH_WARMUP_LAT      [20000, 20000]
   BENCH_TIMEOUT        seconds allowed for one run (one cell)   [120]
   BENCH_JAVA_OPTS      extra JVM options for the JeroMQ side    []
   BENCH_PZMQ           the pekko-zmq launcher                   [./pzmq]
@@ -60,6 +64,15 @@ MSGS_1K=$(scale "${BENCH_MSGS_1K:-500000}")
 MSGS_64K=$(scale "${BENCH_MSGS_64K:-20000}")
 LAT_RT=$(scale "${BENCH_LAT_ROUNDTRIPS:-20000}")
 FANOUT_MSGS=$(scale "${BENCH_FANOUT_MSGS:-500000}")
+STEADY_16=$(scale "${BENCH_STEADY_16:-5000000}")
+WARMUP_16=$(scale "${BENCH_WARMUP_16:-3000000}")
+STEADY_1K=$(scale "${BENCH_STEADY_1K:-1000000}")
+WARMUP_1K=$(scale "${BENCH_WARMUP_1K:-1000000}")
+STEADY_LAT=$(scale "${BENCH_STEADY_LAT:-20000}")
+WARMUP_LAT=$(scale "${BENCH_WARMUP_LAT:-20000}")
+# Every tool prints its process's CPU (and, on the JVM, heap bytes allocated) per message of its timed
+# part (PerfReport.Cost, perf_cost_print); PERF_WARMUP (0 here) is set per row by measure_steady.
+export PERF_COST=1 PERF_WARMUP=0
 TIMEOUT="${BENCH_TIMEOUT:-120}"
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 
@@ -326,6 +339,43 @@ failure_cell() {
 
 declare -A CELL
 ROWS=()
+
+# cost_cells ID IMPL: the cost lines of a throughput pair's two processes into the rows
+# "$COST_ROW, CPU per message" and "$COST_ROW, heap allocated per message" (sender / receiver).
+cost_cells() {
+    local id=$1 impl=$2 s r sa ra
+    s=$(field "$OUT/$id.$impl.remote.out" '^cpu per message:')
+    r=$(field "$OUT/$id.$impl.local.out" '^cpu per message:')
+    sa=$(field "$OUT/$id.$impl.remote.out" '^allocated per message:')
+    ra=$(field "$OUT/$id.$impl.local.out" '^allocated per message:')
+    CELL["$COST_ROW, CPU per message (sender / receiver)|$impl"]="${s:-?} / ${r:-?} ns"
+    if [ "$impl" = libzmq ]; then
+        CELL["$COST_ROW, heap allocated per message (sender / receiver)|$impl"]="(C: malloc, not counted)"
+    else
+        CELL["$COST_ROW, heap allocated per message (sender / receiver)|$impl"]="${sa:-?} / ${ra:-?} B"
+    fi
+}
+
+# measure_steady WARMUP ROW_LABEL KIND ...: measure with PERF_WARMUP=WARMUP in both processes: the
+# warm-up messages (roundtrips) pass untimed before the clock starts (libzmq's contract stays the
+# cold rows above). Same processes, same tools, same counts for all three implementations.
+measure_steady() {
+    local w=$1; shift
+    export PERF_WARMUP=$w
+    measure "$@"
+    export PERF_WARMUP=0
+}
+
+# add_cost_rows ROW: the two cost rows filled by the thr measure just before (COST_ROW=ROW).
+add_cost_rows() {
+    local row impl
+    for row in "$1, CPU per message (sender / receiver)" "$1, heap allocated per message (sender / receiver)"; do
+        ROWS+=("$row")
+        for impl in libzmq jeromq pekko; do
+            [ -n "${CELL["$row|$impl"]:-}" ] || CELL["$row|$impl"]="n/a"
+        done
+    done
+}
 TOTAL_RUNS=0
 RUN_NO=0
 
@@ -366,6 +416,9 @@ measure() {
                         cell="$(echo "$msgs" | group3) msg/s · $(printf '%.1f' "$mbs") Mb/s"
                     else
                         cell="n/a"
+                    fi
+                    if [ -n "${COST_ROW:-}" ] && [ "$transport" != inproc ]; then
+                        cost_cells "$id" "$impl"
                     fi
                 fi
                 ;;
@@ -425,12 +478,15 @@ if [ "$CURVE" = 1 ]; then
     SECURE=1; measure "latency 16 B tcp, CURVE" lat tcp 16 "$LAT_RT"
     SECURE=0
 else
-TOTAL_RUNS=$((ENABLED_COUNT * (9 + 2 + 3)))
+TOTAL_RUNS=$((ENABLED_COUNT * (9 + 2 + 3 + 4)))
 
+COST_ROW=""
 for size in 16 1024 65536; do
     case $size in 16) n=$MSGS_16; h="16 B" ;; 1024) n=$MSGS_1K; h="1 KiB" ;; 65536) n=$MSGS_64K; h="64 KiB" ;; esac
     for transport in tcp ipc inproc; do
+        if [ "$size" = 16 ] && [ "$transport" = tcp ]; then COST_ROW="16 B tcp, cold"; fi
         measure "throughput $h $transport" thr "$transport" "$size" "$n"
+        if [ -n "$COST_ROW" ]; then add_cost_rows "$COST_ROW"; COST_ROW=""; fi
     done
 done
 measure "latency 16 B tcp" lat tcp 16 "$LAT_RT"
@@ -438,6 +494,16 @@ measure "latency 16 B inproc" lat inproc 16 "$LAT_RT"
 for subs in 1 10 100; do
     measure "fan-out 16 B tcp, 1 PUB → $subs SUB" fanout 16 "$FANOUT_MSGS" "$subs"
 done
+# Steady state: the same pair after an untimed warm-up in the same processes (a separate, labelled
+# row: the JVMs' JIT has compiled the hot path by then; libzmq has nothing to warm).
+w16=$(echo "$WARMUP_16" | group3); w1k=$(echo "$WARMUP_1K" | group3); wlat=$(echo "$WARMUP_LAT" | group3)
+COST_ROW="16 B tcp, steady"
+measure_steady "$WARMUP_16" "throughput 16 B tcp, steady (after $w16 untimed)" thr tcp 16 "$STEADY_16"
+add_cost_rows "$COST_ROW"
+COST_ROW=""
+measure_steady "$WARMUP_16" "throughput 16 B ipc, steady (after $w16 untimed)" thr ipc 16 "$STEADY_16"
+measure_steady "$WARMUP_1K" "throughput 1 KiB tcp, steady (after $w1k untimed)" thr tcp 1024 "$STEADY_1K"
+measure_steady "$WARMUP_LAT" "latency 16 B tcp, steady (after $wlat untimed roundtrips)" lat tcp 16 "$STEADY_LAT"
 fi
 
 # ---------------------------------------------------------------------------------------- the table
@@ -454,6 +520,8 @@ javaver=$(java -version 2>&1 | head -1 || true)
         echo "- CURVE: one server key pair (zmq_curve_keypair), each client its own; no authenticator (any client key passes)"
     else
     echo "- counts: 16 B ${MSGS_16}, 1 KiB ${MSGS_1K}, 64 KiB ${MSGS_64K} messages; latency ${LAT_RT} roundtrips; fan-out ${FANOUT_MSGS} messages$([ "$QUICK" = 1 ] && echo " (--quick)")"
+    echo "- steady rows: 16 B ${STEADY_16} after ${WARMUP_16}, 1 KiB ${STEADY_1K} after ${WARMUP_1K}, latency ${STEADY_LAT} after ${WARMUP_LAT} roundtrips, untimed, in the same processes (PERF_WARMUP); every other row is libzmq's contract: cold processes, timed from the first message"
+    echo "- cost rows: CPU time of the whole process (all threads: JIT and GC included on the JVM) and heap bytes allocated by all threads, over the timed part, per message"
     fi
     if [ "$CURVE" = 1 ]; then
         echo "- throughput: receiver-side mean (libzmq local_thr); latency: half the mean roundtrip (remote_lat)"
