@@ -24,6 +24,8 @@ environment (defaults in brackets; --quick divides them by 10):
   BENCH_STEADY_1K      1 KiB messages timed there, after BENCH_WARMUP_1K   [1000000, 1000000]
   BENCH_STEADY_LAT     roundtrips timed there, after BENCH_WARMUP_LAT      [20000, 20000]
   BENCH_TIMEOUT        seconds allowed for one run (one cell)   [120]
+  BENCH_REPS           runs of every cell, the implementations alternating
+                       within each round; a cell shows the median run   [3; 1 with --quick]
   BENCH_JAVA_OPTS      extra JVM options for the JeroMQ side    []
   BENCH_PZMQ           the pekko-zmq launcher                   [./pzmq]
 EOF
@@ -74,6 +76,8 @@ WARMUP_LAT=$(scale "${BENCH_WARMUP_LAT:-20000}")
 # part (PerfReport.Cost, perf_cost_print); PERF_WARMUP (0 here) is set per row by measure_steady.
 export PERF_COST=1 PERF_WARMUP=0
 TIMEOUT="${BENCH_TIMEOUT:-120}"
+REPS="${BENCH_REPS:-$([ "$QUICK" = 1 ] && echo 1 || echo 3)}"
+case "$REPS" in ''|*[!0-9]*|0) echo "BENCH_REPS must be a positive number, not '$REPS'" >&2; exit 2 ;; esac
 read -r -a JAVA_OPTS <<< "${BENCH_JAVA_OPTS:-}"
 
 log() { echo "[bench $(date +%H:%M:%S)] $*" >&2; }
@@ -380,17 +384,24 @@ TOTAL_RUNS=0
 RUN_NO=0
 
 # measure ROW_LABEL KIND ...: runs the row for each implementation and fills CELL[ROW_LABEL|impl].
+# With BENCH_REPS > 1 the rounds alternate the implementations (libzmq, JeroMQ, pekko-zmq, then
+# again), so a slow minute of the machine falls on all three; each cell is then its median run.
+declare -A CELL_R VAL_R
 measure() {
     local label=$1 kind=$2; shift 2
     ROWS+=("$label")
-    local impl id cell t0 f
+    local impl id cell t0 f val r base
+    base=$(echo "$label" | tr -c 'A-Za-z0-9\n' '_' | tr -s '_')
+    for r in $(seq 1 "$REPS"); do
     for impl in libzmq jeromq pekko; do
         if [ "${ENABLED[$impl]}" != 1 ]; then
             if selected "$impl"; then CELL["$label|$impl"]="n/a"; else CELL["$label|$impl"]="skipped"; fi
             continue
         fi
         RUN_NO=$((RUN_NO + 1))
-        id=$(echo "$label" | tr -c 'A-Za-z0-9\n' '_' | tr -s '_')
+        id=$base
+        [ "$REPS" -gt 1 ] && id="$base.r$r"
+        val=""
         t0=$(date +%s.%N)
         log "($RUN_NO/$TOTAL_RUNS) $label — $impl ..."
         case "$kind" in
@@ -413,12 +424,9 @@ measure() {
                     msgs=$(field "$f" '^mean throughput: .*\[msg/s\]')
                     mbs=$(field "$f" '^mean throughput: .*\[Mb/s\]')
                     if [ -n "$msgs" ] && [ -n "$mbs" ]; then
-                        cell="$(echo "$msgs" | group3) msg/s · $(printf '%.1f' "$mbs") Mb/s"
+                        cell="$(echo "$msgs" | group3) msg/s · $(printf '%.1f' "$mbs") Mb/s"; val=$msgs
                     else
                         cell="n/a"
-                    fi
-                    if [ -n "${COST_ROW:-}" ] && [ "$transport" != inproc ]; then
-                        cost_cells "$id" "$impl"
                     fi
                 fi
                 ;;
@@ -436,7 +444,7 @@ measure() {
                 cell=$(failure_cell "$id" "$impl")
                 if [ -z "$cell" ]; then
                     local us; us=$(field "$f" '^average latency:')
-                    if [ -n "$us" ]; then cell="$us µs"; else cell="n/a"; fi
+                    if [ -n "$us" ]; then cell="$us µs"; val=$us; else cell="n/a"; fi
                 fi
                 ;;
             fanout)
@@ -451,15 +459,34 @@ measure() {
                     rate=$(field "$f" '^delivered: .*\[msg/s\]')
                     ratio=$(field "$f" '^delivered ratio:')
                     if [ -n "$rate" ] && [ -n "$ratio" ]; then
-                        cell="$(echo "$rate" | group3) msg/s ($(printf '%.1f' "$ratio")% delivered)"
+                        cell="$(echo "$rate" | group3) msg/s ($(printf '%.1f' "$ratio")% delivered)"; val=$rate
                     else
                         cell="n/a"
                     fi
                 fi
                 ;;
         esac
-        CELL["$label|$impl"]="$cell"
+        CELL_R["$label|$impl|$r"]="$cell"; VAL_R["$label|$impl|$r"]="$val"; CELL_R["$label|$impl|$r|id"]="$id"
         log "($RUN_NO/$TOTAL_RUNS) $label — $impl: $cell ($(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s)"
+    done
+    done
+    # each implementation's cell: its median successful run (of BENCH_REPS), else its first run's failure
+    local ok chosen n
+    for impl in libzmq jeromq pekko; do
+        [ "${ENABLED[$impl]}" = 1 ] || continue
+        ok=$(for r in $(seq 1 "$REPS"); do
+                 [ -n "${VAL_R["$label|$impl|$r"]:-}" ] && echo "${VAL_R["$label|$impl|$r"]} $r"
+             done | sort -g)
+        n=$(printf '%s\n' "$ok" | grep -c . || true)
+        if [ "$n" = 0 ]; then
+            CELL["$label|$impl"]="${CELL_R["$label|$impl|1"]:-n/a}"; continue
+        fi
+        chosen=$(printf '%s\n' "$ok" | sed -n "$(( (n + 1) / 2 ))p" | awk '{ print $2 }')
+        CELL["$label|$impl"]="${CELL_R["$label|$impl|$chosen"]}"
+        [ "$n" -lt "$REPS" ] && CELL["$label|$impl"]+=" (median of the $n of $REPS runs that worked)"
+        if [ "$kind" = thr ] && [ -n "${COST_ROW:-}" ] && [ "$1" != inproc ]; then
+            cost_cells "${CELL_R["$label|$impl|$chosen|id"]}" "$impl"
+        fi
     done
 }
 
@@ -468,7 +495,7 @@ ENABLED_COUNT=0
 for impl in libzmq jeromq pekko; do [ "${ENABLED[$impl]}" = 1 ] && ENABLED_COUNT=$((ENABLED_COUNT + 1)); done
 if [ "$CURVE" = 1 ]; then
     # each NULL row next to its CURVE row, so the cost of the encryption reads off one table
-    TOTAL_RUNS=$((ENABLED_COUNT * 6))
+    TOTAL_RUNS=$((ENABLED_COUNT * 6 * REPS))
     for size in 16 1024; do
         case $size in 16) n=$MSGS_16; h="16 B" ;; 1024) n=$MSGS_1K; h="1 KiB" ;; esac
         SECURE=0; measure "throughput $h tcp, NULL" thr tcp "$size" "$n"
@@ -478,7 +505,7 @@ if [ "$CURVE" = 1 ]; then
     SECURE=1; measure "latency 16 B tcp, CURVE" lat tcp 16 "$LAT_RT"
     SECURE=0
 else
-TOTAL_RUNS=$((ENABLED_COUNT * (9 + 2 + 3 + 4)))
+TOTAL_RUNS=$((ENABLED_COUNT * (9 + 2 + 3 + 4) * REPS))
 
 COST_ROW=""
 for size in 16 1024 65536; do
@@ -521,6 +548,7 @@ javaver=$(java -version 2>&1 | head -1 || true)
     else
     echo "- counts: 16 B ${MSGS_16}, 1 KiB ${MSGS_1K}, 64 KiB ${MSGS_64K} messages; latency ${LAT_RT} roundtrips; fan-out ${FANOUT_MSGS} messages$([ "$QUICK" = 1 ] && echo " (--quick)")"
     echo "- steady rows: 16 B ${STEADY_16} after ${WARMUP_16}, 1 KiB ${STEADY_1K} after ${WARMUP_1K}, latency ${STEADY_LAT} after ${WARMUP_LAT} roundtrips, untimed, in the same processes (PERF_WARMUP); every other row is libzmq's contract: cold processes, timed from the first message"
+    [ "$REPS" -gt 1 ] && echo "- every cell: the median of ${REPS} runs, the three implementations alternating in each round"
     echo "- cost rows: CPU time of the whole process (all threads: JIT and GC included on the JVM) and heap bytes allocated by all threads, over the timed part, per message"
     fi
     if [ "$CURVE" = 1 ]; then
