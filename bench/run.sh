@@ -384,8 +384,8 @@ TOTAL_RUNS=0
 RUN_NO=0
 
 # measure ROW_LABEL KIND ...: runs the row for each implementation and fills CELL[ROW_LABEL|impl].
-# With BENCH_REPS > 1 the rounds alternate the implementations (libzmq, JeroMQ, pekko-zmq, then
-# again), so a slow minute of the machine falls on all three; each cell is then its median run.
+# A row runs BENCH_REPS rounds, each round libzmq, JeroMQ, then pekko-zmq, so a slow minute of the
+# machine falls on all three; each cell is then its implementation's median run.
 declare -A CELL_R VAL_R
 measure() {
     local label=$1 kind=$2; shift 2
@@ -548,7 +548,7 @@ javaver=$(java -version 2>&1 | head -1 || true)
     else
     echo "- counts: 16 B ${MSGS_16}, 1 KiB ${MSGS_1K}, 64 KiB ${MSGS_64K} messages; latency ${LAT_RT} roundtrips; fan-out ${FANOUT_MSGS} messages$([ "$QUICK" = 1 ] && echo " (--quick)")"
     echo "- steady rows: 16 B ${STEADY_16} after ${WARMUP_16}, 1 KiB ${STEADY_1K} after ${WARMUP_1K}, latency ${STEADY_LAT} after ${WARMUP_LAT} roundtrips, untimed, in the same processes (PERF_WARMUP); every other row is libzmq's contract: cold processes, timed from the first message"
-    [ "$REPS" -gt 1 ] && echo "- every cell: the median of ${REPS} runs, the three implementations alternating in each round"
+    [ "$REPS" -gt 1 ] && echo "- every cell: the median of ${REPS} runs (each row ${REPS} rounds of libzmq, JeroMQ, pekko-zmq in turn)"
     echo "- cost rows: CPU time of the whole process (all threads: JIT and GC included on the JVM) and heap bytes allocated by all threads, over the timed part, per message"
     fi
     if [ "$CURVE" = 1 ]; then
