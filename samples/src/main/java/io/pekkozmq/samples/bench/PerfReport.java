@@ -41,6 +41,7 @@ public final class PerfReport {
     private final boolean on = "1".equals(System.getenv("PERF_COST"));
     private long cpu0;
     private long alloc0;
+    private long allocEnd = -1;
 
     public static Cost start() {
       Cost c = new Cost();
@@ -49,6 +50,14 @@ public final class PerfReport {
         c.alloc0 = allocatedBytes();
       }
       return c;
+    }
+
+    /**
+     * Reads the heap counters now, for a tool whose threads end before it prints: JeroMQ's I/O
+     * thread dies in {@code ctx.term()}, and a dead thread's bytes no longer count.
+     */
+    public void markAllocation() {
+      if (on) allocEnd = allocatedBytes();
     }
 
     /** Prints "cpu per message: N [ns]" and "allocated per message: N [B]" over {@code messages}. */
@@ -61,7 +70,7 @@ public final class PerfReport {
       if (!on) return;
       long n = Math.max(1L, messages);
       double cpu = (processCpuNanos() - cpu0) / (double) n;
-      double alloc = (allocatedBytes() - alloc0) / (double) n;
+      double alloc = ((allocEnd >= 0 ? allocEnd : allocatedBytes()) - alloc0) / (double) n;
       System.out.println(String.format(Locale.ROOT, "cpu per %s: %.0f [ns]", unit, cpu));
       System.out.println(String.format(Locale.ROOT, "allocated per %s: %.1f [B]", unit, alloc));
       System.out.flush();

@@ -45,6 +45,7 @@ final class Throughput {
         PerfReport.Cost cost = send(push, size, count);
         // default linger is infinite: close waits until every queued message is handed over
         push.close();
+        cost.markAllocation(); // before term ends the I/O thread (at most HWM messages are still queued)
         ctx.term();
         cost.print(count);
         return 0;
