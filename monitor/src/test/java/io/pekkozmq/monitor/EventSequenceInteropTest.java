@@ -242,6 +242,50 @@ class EventSequenceInteropTest {
     });
   }
 
+  /**
+   * RECONNECT_IVL 0 is no reconnection in libzmq 4.3.4 (its connecter and session retry only with a
+   * positive interval): one refused attempt, then nothing, as with -1.
+   */
+  @Test
+  void aZeroReconnectIntervalMakesOneAttemptAtARefusedTcpConnect() throws Exception {
+    compare("refused tcp connect, RECONNECT_IVL 0", EXACT, (d, p) -> {
+      String ep = "tcp://127.0.0.1:" + freePort();
+      d.socket(p, "PUSH");
+      d.option(p, "RECONNECT_IVL", 0);
+      d.monitor(p);
+      d.connect(p, ep);
+      List<Ev> evs = d.events(p, 2, WAIT, EventType.CLOSED.value());
+      // bounded negative check: a retry, at any interval, would show within this
+      evs = concat(evs, d.events(p, 5, QUIET, 0));
+      d.close(p);
+      evs = concat(evs, d.events(p, 10, WAIT, STOPPED));
+      return new Run(evs, Map.of(ep, "<ep>"));
+    });
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"tcp", "ipc"})
+  void aZeroReconnectIntervalDoesNotReconnectWhenThePeerGoes(String transport) throws Exception {
+    compare("connect side over " + transport + ", RECONNECT_IVL 0, the peer goes away", EXACT, (d, p) -> {
+      String peer = p + "-peer";
+      py.socket(peer, "PULL");
+      String ep = py.bind(peer, endpoint(transport, peer));
+      d.socket(p, "PUSH");
+      d.option(p, "RECONNECT_IVL", 0);
+      d.monitor(p);
+      d.connect(p, ep);
+      d.send(p, "hi");
+      assertEquals("hi", py.recv(peer, WAIT));
+      List<Ev> evs = d.events(p, 3, WAIT, EventType.HANDSHAKE_SUCCEEDED.value());
+      py.close(peer);
+      evs = concat(evs, d.events(p, 1, WAIT, EventType.DISCONNECTED.value()));
+      evs = concat(evs, d.events(p, 5, QUIET, 0)); // no CONNECT_RETRIED, no new attempt
+      d.close(p);
+      evs = concat(evs, d.events(p, 10, WAIT, STOPPED));
+      return new Run(evs, Map.of(ep, "<ep>"));
+    });
+  }
+
   // ---- handshake failures -----------------------------------------------------------------------
 
   /**

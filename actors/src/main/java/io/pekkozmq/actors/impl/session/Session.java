@@ -294,8 +294,9 @@ public final class Session extends AbstractBehavior<Session.Command> {
       return stop(); // the socket let go of this peer ([id, empty]): libzmq ends a raw session for good
     }
     // libzmq's session_base_t::engine_error: a protocol error (during or after the handshake)
-    // ends the session for good; only connection errors and timeouts reconnect
-    boolean reconnect = endpoint != null && options.reconnectIvl >= 0
+    // ends the session for good; only connection errors and timeouts reconnect, and only with a
+    // positive RECONNECT_IVL (libzmq 4.3.4 treats 0 as -1: the endpoint ends, no reconnection)
+    boolean reconnect = endpoint != null && options.reconnectIvl > 0
         && s.outcome() != ZmtpEngine.Outcome.PROTOCOL_ERROR
         && s.outcome() != ZmtpEngine.Outcome.CLOSED
         && !(s.outcome() == ZmtpEngine.Outcome.HANDSHAKE_FAILED && (options.reconnectStop & 2) != 0)

@@ -169,7 +169,8 @@ public final class Connecter extends AbstractBehavior<Connecter.Command> impleme
     timers.cancel(ConnectTimedOut.INSTANCE);
     boolean refused = e instanceof ConnectException || String.valueOf(e.getMessage()).contains("refused");
     dropChannel(true);
-    if (options.reconnectIvl < 0 || (refused && (options.reconnectStop & 1) != 0)) {
+    // RECONNECT_IVL 0 retries no more than -1 does (libzmq 4.3.4: add_reconnect_timer needs ivl > 0)
+    if (options.reconnectIvl <= 0 || (refused && (options.reconnectStop & 1) != 0)) {
       owner.gaveUp("connect to " + endpoint + " failed: " + e.getMessage());
       return Behaviors.stopped();
     }

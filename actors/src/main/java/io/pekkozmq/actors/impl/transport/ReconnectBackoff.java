@@ -24,8 +24,9 @@ final class ReconnectBackoff {
   }
 
   /**
-   * The next wait in ms (at least 1), and the backoff for the one after. RECONNECT_IVL 0 has no
-   * jitter and waits 1 ms: libzmq would not reconnect at all (our session does).
+   * The next wait in ms (at least 1), and the backoff for the one after. The connecter and the
+   * session never ask with RECONNECT_IVL 0 (no reconnection, as in libzmq); if asked, 0 waits 1 ms
+   * without jitter.
    */
   int next() {
     int base = Math.max(current, 1);
