@@ -222,24 +222,39 @@ class EventSequenceInteropTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"tcp", "ipc"})
   void aConnecterReportsConnectedHandshakeThenDisconnectedAndRetriesWhenThePeerGoes(String transport) throws Exception {
-    compare("connect side over " + transport + ", the peer goes away", EXACT, (d, p) -> {
-      String peer = p + "-peer";
-      py.socket(peer, "PULL");
-      String ep = py.bind(peer, endpoint(transport, peer));
-      d.socket(p, "PUSH");
-      d.option(p, "RECONNECT_IVL", 50);
-      d.monitor(p);
-      d.connect(p, ep);
-      d.send(p, "hi");
-      assertEquals("hi", py.recv(peer, WAIT));
-      List<Ev> evs = d.events(p, 3, WAIT, EventType.HANDSHAKE_SUCCEEDED.value());
-      py.close(peer);
-      // DISCONNECTED, CONNECT_RETRIED, then one refused attempt and its retry
-      evs = concat(evs, d.events(p, transport.equals("tcp") ? 5 : 4, WAIT, 0));
-      d.close(p);
-      d.events(p, 20, WAIT, STOPPED);
-      return new Run(evs, Map.of(ep, "<ep>"));
-    });
+    compare("connect side over " + transport + ", the peer goes away", EXACT,
+        (d, p) -> peerGoesAway(d, p, transport, 50, () -> {
+          // DISCONNECTED, CONNECT_RETRIED, then one refused attempt and its retry
+          List<Ev> evs = d.events(p, transport.equals("tcp") ? 5 : 4, WAIT, 0);
+          d.close(p);
+          d.events(p, 20, WAIT, STOPPED);
+          return evs;
+        }));
+  }
+
+  /** What a scenario sees after the peer has gone (it closes the monitored socket itself). */
+  private interface AfterPeerGone {
+    List<Ev> events() throws Exception;
+  }
+
+  /**
+   * A PUSH with {@code reconnectIvl} connected to a libzmq PULL that takes one message and closes:
+   * the events up to HANDSHAKE_SUCCEEDED, then {@code after}'s.
+   */
+  private Run peerGoesAway(EventDriver d, String p, String transport, int reconnectIvl, AfterPeerGone after)
+      throws Exception {
+    String peer = p + "-peer";
+    py.socket(peer, "PULL");
+    String ep = py.bind(peer, endpoint(transport, peer));
+    d.socket(p, "PUSH");
+    d.option(p, "RECONNECT_IVL", reconnectIvl);
+    d.monitor(p);
+    d.connect(p, ep);
+    d.send(p, "hi");
+    assertEquals("hi", py.recv(peer, WAIT));
+    List<Ev> evs = d.events(p, 3, WAIT, EventType.HANDSHAKE_SUCCEEDED.value());
+    py.close(peer);
+    return new Run(concat(evs, after.events()), Map.of(ep, "<ep>"));
   }
 
   /**
@@ -266,24 +281,13 @@ class EventSequenceInteropTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"tcp", "ipc"})
   void aZeroReconnectIntervalDoesNotReconnectWhenThePeerGoes(String transport) throws Exception {
-    compare("connect side over " + transport + ", RECONNECT_IVL 0, the peer goes away", EXACT, (d, p) -> {
-      String peer = p + "-peer";
-      py.socket(peer, "PULL");
-      String ep = py.bind(peer, endpoint(transport, peer));
-      d.socket(p, "PUSH");
-      d.option(p, "RECONNECT_IVL", 0);
-      d.monitor(p);
-      d.connect(p, ep);
-      d.send(p, "hi");
-      assertEquals("hi", py.recv(peer, WAIT));
-      List<Ev> evs = d.events(p, 3, WAIT, EventType.HANDSHAKE_SUCCEEDED.value());
-      py.close(peer);
-      evs = concat(evs, d.events(p, 1, WAIT, EventType.DISCONNECTED.value()));
-      evs = concat(evs, d.events(p, 5, QUIET, 0)); // no CONNECT_RETRIED, no new attempt
-      d.close(p);
-      evs = concat(evs, d.events(p, 10, WAIT, STOPPED));
-      return new Run(evs, Map.of(ep, "<ep>"));
-    });
+    compare("connect side over " + transport + ", RECONNECT_IVL 0, the peer goes away", EXACT,
+        (d, p) -> peerGoesAway(d, p, transport, 0, () -> {
+          List<Ev> evs = d.events(p, 1, WAIT, EventType.DISCONNECTED.value());
+          evs = concat(evs, d.events(p, 5, QUIET, 0)); // no CONNECT_RETRIED, no new attempt
+          d.close(p);
+          return concat(evs, d.events(p, 10, WAIT, STOPPED));
+        }));
   }
 
   // ---- handshake failures -----------------------------------------------------------------------

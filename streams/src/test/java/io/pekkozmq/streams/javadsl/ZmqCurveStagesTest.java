@@ -2,7 +2,6 @@ package io.pekkozmq.streams.javadsl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.security.ZAuth;
 import io.pekkozmq.actors.security.ZAuthenticator;
 import io.pekkozmq.engine.Frame;
@@ -19,40 +18,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** A CURVE source and sink: the settings' security options reach the stages' sockets. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZmqCurveStagesTest {
+class ZmqCurveStagesTest extends StagesPerClass {
   private static final Duration WAIT = Duration.ofSeconds(20);
-
-  private ActorTestKit kit;
-  private ActorSystem<Void> system;
-  private ZeroMQ zmq;
-  private ZmqSettings base;
-
-  @BeforeAll
-  void start() {
-    kit = ActorTestKit.create();
-    system = kit.system();
-    zmq = ZeroMQ.get(system);
-    base = ZmqSettings.create(system);
-  }
-
-  @AfterAll
-  void stop() {
-    if (zmq != null) zmq.terminate();
-    if (kit != null) kit.shutdownTestKit();
-  }
 
   private static <T> T await(CompletionStage<T> f) throws Exception {
     return f.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);

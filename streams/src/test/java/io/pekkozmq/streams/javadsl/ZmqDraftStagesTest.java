@@ -5,53 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.pekkozmq.actors.ZSocket;
-import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.streams.ZmqControl;
-import io.pekkozmq.streams.ZmqSettings;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Flow;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The draft types as stages: SERVER's routing id travels on the message both ways. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZmqDraftStagesTest {
+class ZmqDraftStagesTest extends StagesPerClass {
   private static final Duration WAIT = Duration.ofSeconds(15);
-
-  private ActorTestKit kit;
-  private ActorSystem<Void> system;
-  private ZeroMQ zmq;
-  private ZmqSettings base;
-
-  @BeforeAll
-  void start() {
-    kit = ActorTestKit.create();
-    system = kit.system();
-    zmq = ZeroMQ.get(system);
-    base = ZmqSettings.create(system);
-  }
-
-  @AfterAll
-  void stop() {
-    if (zmq != null) zmq.terminate();
-    if (kit != null) kit.shutdownTestKit();
-  }
 
   private static <T> T await(CompletionStage<T> f) {
     try {

@@ -4,50 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.pekkozmq.actors.ZSocket;
-import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.engine.Msg;
 import io.pekkozmq.engine.SocketType;
 import io.pekkozmq.streams.ZmqControl;
-import io.pekkozmq.streams.ZmqSettings;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.testkit.TestPublisher;
 import org.apache.pekko.stream.testkit.javadsl.TestSource;
 import org.apache.pekko.stream.testkit.TestSubscriber;
 import org.apache.pekko.stream.testkit.javadsl.TestSink;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** RADIO/DISH through the stages: the group is a message property both ways. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZmqRadioDishStagesTest {
+class ZmqRadioDishStagesTest extends StagesPerClass {
   private static final Duration WAIT = Duration.ofSeconds(15);
-
-  private ActorTestKit kit;
-  private ActorSystem<Void> system;
-  private ZeroMQ zmq;
-  private ZmqSettings base;
-
-  @BeforeAll
-  void start() {
-    kit = ActorTestKit.create();
-    system = kit.system();
-    zmq = ZeroMQ.get(system);
-    base = ZmqSettings.create(system);
-  }
-
-  @AfterAll
-  void stop() {
-    if (zmq != null) zmq.terminate();
-    if (kit != null) kit.shutdownTestKit();
-  }
 
   private static <T> T await(CompletionStage<T> f) throws Exception {
     return f.toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);

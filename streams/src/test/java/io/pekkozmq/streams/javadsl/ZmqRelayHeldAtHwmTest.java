@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pekkozmq.actors.ZSocket;
-import io.pekkozmq.actors.ZeroMQ;
 import io.pekkozmq.actors.ZmqOption;
 import io.pekkozmq.engine.Frame;
 import io.pekkozmq.engine.Msg;
@@ -26,15 +25,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
-import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Keep;
 import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -52,30 +46,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * sink's ports closed, stopped the stage and the message was lost. The tests after it pin that
  * down for the sink and the flow, without depending on a race.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ZmqRelayHeldAtHwmTest {
+class ZmqRelayHeldAtHwmTest extends StagesPerClass {
   /** A lost wake-up never recovers; a healthy relay moves each message in well under this. */
   private static final Duration WAIT = Duration.ofSeconds(15);
   private static final int SIZE = 8 * 1024;
-
-  private ActorTestKit kit;
-  private ActorSystem<Void> system;
-  private ZeroMQ zmq;
-  private ZmqSettings base;
-
-  @BeforeAll
-  void start() {
-    kit = ActorTestKit.create();
-    system = kit.system();
-    zmq = ZeroMQ.get(system);
-    base = ZmqSettings.create(system);
-  }
-
-  @AfterAll
-  void stop() {
-    if (zmq != null) zmq.terminate();
-    if (kit != null) kit.shutdownTestKit();
-  }
 
   /** One frame of SIZE bytes that starts with its index, as the CLI test's libzmq sender sends. */
   private static Msg msg(int i) {

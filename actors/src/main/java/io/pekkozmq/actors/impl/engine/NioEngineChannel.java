@@ -56,10 +56,18 @@ final class NioEngineChannel implements EngineChannel {
   /** Cancels the registration, giving its share of the loop's load back once, and closes the channel. */
   @Override
   public void release() {
+    deregisterAndClose(io, key, channel);
+    key = null;
+  }
+
+  /**
+   * libzmq's rm_fd and close, for every channel kind here (plain and TLS): cancels {@code key} if the
+   * channel was registered, giving its share of {@code io}'s load back, and closes the channel.
+   */
+  static void deregisterAndClose(IoThread io, SelectionKey key, SocketChannel channel) {
     if (key != null) {
       key.cancel();
       io.loop().adjustLoad(-1);
-      key = null;
     }
     try {
       channel.close();

@@ -237,16 +237,8 @@ final class TlsEngineChannel implements EngineChannel, IoHandler {
   public void release() {
     if (released) return;
     released = true;
-    if (key != null) {
-      key.cancel();
-      io.loop().adjustLoad(-1);
-      key = null;
-    }
-    try {
-      channel.close();
-    } catch (IOException ignored) {
-      // the connection is gone either way
-    }
+    NioEngineChannel.deregisterAndClose(io, key, channel);
+    key = null;
   }
 
   /** Steps the TLS handshake as far as the bytes at hand allow. */
