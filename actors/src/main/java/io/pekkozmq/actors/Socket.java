@@ -228,8 +228,8 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
     this.bindEvents = monitors.sink(true);
     this.connectEvents = monitors.sink(false);
     this.link = new SessionBinder();
-    this.inprocBinder = end -> {
-      if (!adoptPipe(end, null, false, null)) return false;
+    this.inprocBinder = (end, peerIsCaller) -> {
+      if (!adoptPipe(end, null, false, null, peerIsCaller)) return false;
       self.tell(new PipeAttached(end, null));
       return true;
     };
@@ -413,7 +413,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
 
   private void attachUdpPipe(Pipe.End end, ActorRef<Session.Command> engine, boolean send) {
     end.setTerminator(() -> self.tell(new TerminatePipe(end)));
-    if (core.attach(end, send, null, wakeUps.sessionPipes(), send)) {
+    if (core.attach(end, send, null, wakeUps.sessionPipes(), send, false)) {
       endpoints.pipeHeldBy(end, engine);
       flushPendingSends();
     } else {
@@ -692,7 +692,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   /** Attaches a pipe from inside the actor (connect-side pipes made up front, inproc). */
   private void attachPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
       byte[] connectRoutingId) {
-    if (adoptPipe(end, session, locallyInitiated, connectRoutingId)) {
+    if (adoptPipe(end, session, locallyInitiated, connectRoutingId, session == null)) {
       // a session that let go before the attach (its connecter gave up at once) sent its term to
       // nobody: the core has reaped the pipe, so the books never hold it
       if (session != null && !end.peerClosed()) endpoints.pipeHeldBy(end, session);
@@ -710,11 +710,11 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
    * off the actor then tell it {@link PipeAttached} for its bookkeeping.
    */
   private boolean adoptPipe(Pipe.End end, ActorRef<Session.Command> session, boolean locallyInitiated,
-      byte[] connectRoutingId) {
+      byte[] connectRoutingId, boolean peerIsCaller) {
     // The pattern may call this under the data-plane lock, mid-operation: act later, in the actor.
     end.setTerminator(() -> self.tell(new TerminatePipe(end)));
     return core.attach(end, locallyInitiated, connectRoutingId,
-        session != null ? wakeUps.sessionPipes() : wakeUps.inprocPipes());
+        session != null ? wakeUps.sessionPipes() : wakeUps.inprocPipes(), false, peerIsCaller);
   }
 
   private Behavior<Command> onPipeAttached(PipeAttached a) {
@@ -894,7 +894,7 @@ public final class Socket extends AbstractBehavior<Socket.Command> {
   private final class SessionBinder implements Session.SocketLink {
     @Override
     public boolean attach(Pipe.End socketEnd, ActorRef<Session.Command> session) {
-      if (!adoptPipe(socketEnd, session, false, null)) return false;
+      if (!adoptPipe(socketEnd, session, false, null, false)) return false;
       self.tell(new PipeAttached(socketEnd, session));
       return true;
     }

@@ -38,12 +38,12 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 public final class ZeroMQ implements Extension {
   /** Settings from {@code pekko-zmq} in the configuration. */
   public record Settings(int ioThreads, int ioThroughput, String socketDispatcher, Duration maxTermination,
-      Duration commandTimeout, int deliveryBatch, Config socketDefaults) {
+      Duration commandTimeout, int deliveryBatch, Duration inprocSpin, Config socketDefaults) {
     static Settings from(Config root) {
       Config c = root.getConfig("pekko-zmq");
       return new Settings(c.getInt("io-threads"), c.getInt("io-throughput"), c.getString("socket-dispatcher"),
           c.getDuration("max-termination"), c.getDuration("command-timeout"), c.getInt("delivery-batch"),
-          c.getConfig("socket"));
+          c.getDuration("inproc-spin"), c.getConfig("socket"));
     }
   }
 
@@ -107,7 +107,7 @@ public final class ZeroMQ implements Extension {
     PatternOptions po = new PatternOptions();
     options.copyTo(po);
     String id = type.name().toLowerCase() + "-" + socketIds.incrementAndGet();
-    SocketCore core = new SocketCore(id, type, Patterns.create(type, po), po);
+    SocketCore core = new SocketCore(id, type, Patterns.create(type, po), po, settings.inprocSpin().toNanos());
     core.setTimeouts(options.sndTimeo, options.rcvTimeo);
     stopped.put(core, new CompletableFuture<>());
     ActorRef<Socket.Command> ref = system.systemActorOf(Socket.create(this, core, options), "pzmq-" + id,

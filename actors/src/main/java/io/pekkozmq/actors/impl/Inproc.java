@@ -32,7 +32,11 @@ public final class Inproc {
    * False when the binder has closed: the connecter's pipe then sees its peer gone.
    */
   public interface Binder {
-    boolean adopt(Pipe.End binderEnd);
+    /**
+     * Takes {@code binderEnd} into the bound socket; {@code peerIsCaller}: the other end is a
+     * connected socket's (its callers write it), not a session's on an I/O thread (ZAP).
+     */
+    boolean adopt(Pipe.End binderEnd, boolean peerIsCaller);
   }
 
   private record Binding(Binder binder, SocketType type, SocketOptions options) {}
@@ -79,7 +83,7 @@ public final class Inproc {
         b.options().conflatesOutbound(b.type()) || o.conflatesInbound(type));
     pipe.a().setRoutingId(b.options().routingId);
     pipe.b().setRoutingId(o.routingId);
-    if (!b.binder().adopt(pipe.b())) pipe.b().closeWrite(); // closed, not yet unbound: the connecter sees it gone
+    if (!b.binder().adopt(pipe.b(), true)) pipe.b().closeWrite(); // closed, not yet unbound: the connecter sees it gone
     return pipe.a();
   }
 
@@ -104,7 +108,7 @@ public final class Inproc {
     Pipe pipe = Pipe.create(0, 0); // a: the connection, b: the handler
     pipe.a().setRoutingId(new byte[0]);
     pipe.b().setRoutingId(new byte[0]); // libzmq sends an empty routing id: a ROUTER names the peer itself
-    if (!b.binder().adopt(pipe.b())) return null;
+    if (!b.binder().adopt(pipe.b(), false)) return null;
     return pipe.a();
   }
 

@@ -39,6 +39,17 @@ public final class SocketCore {
   private final List<Pipe.End> pipes = new ArrayList<>();
   /** Pipes whose peer has gone but which still hold inbound messages. */
   private final List<Pipe.End> draining = new ArrayList<>();
+  /** The attached pipes whose peer end an I/O thread writes (every pipe but inproc ones). */
+  private final java.util.Set<Pipe.End> ioPeers =
+      java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /**
+   * Bumped under the lock each time {@link #changed} is signalled, so a caller that spins before
+   * it parks ({@link #await}) sees a change without holding the lock.
+   */
+  private volatile int changes;
+  private final long spinNanos;
+  /** Callers spinning in {@link #spinForChange} now; changed under the lock (a probe for tests). */
+  private volatile int spinning;
   private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
   private final String id;
   private volatile boolean closed;
@@ -47,7 +58,18 @@ public final class SocketCore {
   private volatile int sendTimeout = -1;
   private volatile int recvTimeout = -1;
 
+  /** A core whose blocked callers park at once (no spinning before, whatever its pipes). */
   public SocketCore(String id, SocketType type, Pattern pattern, PatternOptions patternOptions) {
+    this(id, type, pattern, patternOptions, 0);
+  }
+
+  /**
+   * {@code spinNanos}: how long a blocked caller keeps looking for a change before it parks while
+   * every pipe is an inproc one (pekko-zmq.inproc-spin; see {@link #await}).
+   */
+  public SocketCore(String id, SocketType type, Pattern pattern, PatternOptions patternOptions, long spinNanos) {
+    if (spinNanos < 0) throw new IllegalArgumentException("pekko-zmq.inproc-spin must not be negative: " + spinNanos + " ns");
+    this.spinNanos = spinNanos;
     this.id = id;
     this.type = type;
     this.pattern = pattern;
@@ -105,24 +127,29 @@ public final class SocketCore {
    * A pipe joins the socket; {@code connectRoutingId} (ROUTER) names it. {@code listener} hears the
    * pipe's activations; it is set under the lock, so an activation racing the attach waits for it
    * instead of finding the pipe unknown (and one found unknown is never lost: the pattern takes an
-   * attached pipe as readable and writable). Any thread may call it: a session attaches its pipe
-   * from its I/O thread before its engine reports the handshake. False, and nothing changed, once
-   * the socket has closed.
-   */
-  public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
-    return attach(end, locallyInitiated, connectRoutingId, listener, false);
-  }
-
-  /**
-   * As {@link #attach(Pipe.End, boolean, byte[], Pipe.Listener)}; {@code subscribeToAll}: the pipe
-   * takes every message (a RADIO's udp pipe, libzmq's subscribe_to_all).
+   * attached pipe as readable and writable). {@code subscribeToAll}: the pipe takes every message
+   * (a RADIO's udp pipe, libzmq's subscribe_to_all). {@code peerIsCaller}: the pipe's other end is
+   * another socket's caller thread (inproc), not an I/O thread (see {@link #await}). Any thread
+   * may call it: a session attaches its pipe from its I/O thread before its engine reports the
+   * handshake. False, and nothing changed, once the socket has closed.
    */
   public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener,
-      boolean subscribeToAll) {
+      boolean subscribeToAll, boolean peerIsCaller) {
+    return attachPipe(end, locallyInitiated, connectRoutingId, listener, subscribeToAll, peerIsCaller);
+  }
+
+  /** As the six-argument attach, for a pipe that takes only what the pattern routes to it, written by an I/O thread. */
+  public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
+    return attachPipe(end, locallyInitiated, connectRoutingId, listener, false, false);
+  }
+
+  private boolean attachPipe(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener,
+      boolean subscribeToAll, boolean peerIsCaller) {
     lock.lock();
     try {
       if (closed) return false;
       pipes.add(end);
+      if (!peerIsCaller) ioPeers.add(end);
       end.setListener(listener);
       end.setReadMark(readMark);
       patternOptions.connectRoutingId = connectRoutingId;
@@ -136,7 +163,7 @@ public final class SocketCore {
           draining.add(end);
         }
       }
-      changed.signalAll();
+      signalLocked();
     } finally {
       lock.unlock();
     }
@@ -155,7 +182,7 @@ public final class SocketCore {
     try {
       if (pipes.contains(end)) removeLocked(end);
       if (!end.writeClosed()) end.closeWrite();
-      changed.signalAll();
+      signalLocked();
     } finally {
       lock.unlock();
     }
@@ -164,6 +191,7 @@ public final class SocketCore {
 
   private void removeLocked(Pipe.End end) {
     pipes.remove(end);
+    ioPeers.remove(end);
     draining.remove(end);
     end.setListener(null);
     pattern.pipeTerminated(end);
@@ -211,7 +239,7 @@ public final class SocketCore {
     } else {
       return false; // TermAck: the peer has read all we wrote; the core let go at release. PeerStats: the session's.
     }
-    changed.signalAll();
+    signalLocked();
     return true;
   }
 
@@ -237,8 +265,9 @@ public final class SocketCore {
         e.closeWrite();
       }
       pipes.clear();
+      ioPeers.clear();
       draining.clear();
-      changed.signalAll();
+      signalLocked();
       return all;
     } finally {
       lock.unlock();
@@ -251,7 +280,7 @@ public final class SocketCore {
     lock.lock();
     try {
       action.run();
-      changed.signalAll();
+      signalLocked();
     } finally {
       lock.unlock();
     }
@@ -276,7 +305,7 @@ public final class SocketCore {
         PatternFields.of(option).store().accept(patternOptions, v);
       }
       pattern.optionChanged(option.name());
-      changed.signalAll();
+      signalLocked();
     } finally {
       lock.unlock();
     }
@@ -451,7 +480,7 @@ public final class SocketCore {
             ? "cannot " + what + ": only a DISH socket joins groups, not " + type
             : "cannot " + what + ": " + (join ? "already joined" : "not joined"));
       }
-      changed.signalAll();
+      signalLocked();
     } finally {
       lock.unlock();
     }
@@ -518,8 +547,27 @@ public final class SocketCore {
     }
   }
 
+  /** Wakes the callers waiting on {@link #changed}, and the ones spinning on {@link #changes}. Under the lock. */
+  private void signalLocked() {
+    changes++;
+    changed.signalAll();
+  }
+
+  /**
+   * Waits for a change (under the lock; it is released meanwhile); false if the time is up first.
+   * A caller on a socket whose pipes are all inproc first spins for up to {@link #spinNanos},
+   * yielding the core to any other runnable thread each turn (on a small machine a busy-wait would
+   * take the core from the JIT compiler and the peer; measured in bench/README.md). The change it
+   * waits for then comes from another socket's caller, usually within microseconds, where a park
+   * and unpark would cost a futex sleep and wake each way. A pipe to a session stops the
+   * spinning: there the change comes from an I/O thread that needs a core of its own.
+   */
   private boolean await(long timeoutMillis, long deadline) {
     if (timeoutMillis == 0) return false;
+    if (spinNanos > 0 && ioPeers.isEmpty() && !pipes.isEmpty() && lock.getHoldCount() == 1
+        && spinForChange(timeoutMillis, deadline)) {
+      return true;
+    }
     try {
       if (timeoutMillis < 0) {
         changed.await();
@@ -533,6 +581,35 @@ public final class SocketCore {
       Thread.currentThread().interrupt();
       throw new ZmqException(Errno.EINTR, "interrupted while waiting on " + type + " socket");
     }
+  }
+
+  /**
+   * Spins (yielding) without the lock until {@link #changes} moves, the spin time is up or the deadline has
+   * passed; true if it moved. Under the lock on entry and exit. A change after the last look here
+   * and before the caller parks is not lost: it is made under the lock, which the caller holds
+   * again when this returns false, and then signals the condition the caller parks on.
+   */
+  private boolean spinForChange(long timeoutMillis, long deadline) {
+    int seen = changes;
+    long end = System.nanoTime() + spinNanos;
+    if (timeoutMillis > 0 && deadline - end < 0) end = deadline;
+    spinning++;
+    lock.unlock();
+    try {
+      while (changes == seen && !closed) {
+        Thread.yield();
+        if (System.nanoTime() - end >= 0) break;
+      }
+    } finally {
+      lock.lock();
+      spinning--;
+    }
+    return changes != seen || closed;
+  }
+
+  /** How many blocked callers are spinning for a change now (see {@link #await}). */
+  int spinningCallers() {
+    return spinning;
   }
 
   private void checkOpen() {

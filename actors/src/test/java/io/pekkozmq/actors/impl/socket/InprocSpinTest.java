@@ -1,0 +1,180 @@
+package io.pekkozmq.actors.impl.socket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pekkozmq.actors.impl.pipe.Pipe;
+import io.pekkozmq.engine.Errno;
+import io.pekkozmq.engine.Frame;
+import io.pekkozmq.engine.Msg;
+import io.pekkozmq.engine.SocketType;
+import io.pekkozmq.engine.ZmqException;
+import io.pekkozmq.engine.pattern.PatternOptions;
+import io.pekkozmq.engine.pattern.Patterns;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A blocked caller on a socket whose pipes are all inproc looks for the change it waits for
+ * before it parks (pekko-zmq.inproc-spin); one with a pipe to a session parks at once. The spin
+ * here is a minute long, so which of the two a blocked thread does shows in its state.
+ */
+class InprocSpinTest {
+  private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+  private static final Pipe.Listener IGNORE = command -> {};
+
+  private static SocketCore core(SocketType type) {
+    PatternOptions po = new PatternOptions();
+    return new SocketCore("spin-" + type, type, Patterns.create(type, po), po, MINUTE);
+  }
+
+  private static void send(Pipe.End end, String text) {
+    end.write(Frame.wrap(text.getBytes(), 0));
+    end.flush();
+  }
+
+  /** Waits (bounded) until {@code t} is parked, or fails. */
+  private static void awaitParked(Thread t) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (t.getState() != Thread.State.WAITING && t.getState() != Thread.State.TIMED_WAITING) {
+      assertTrue(System.nanoTime() < deadline, "the blocked caller never parked: " + t.getState());
+      Thread.onSpinWait();
+    }
+  }
+
+  private static Thread receiver(SocketCore core, CompletableFuture<Msg> got) {
+    Thread t = new Thread(() -> {
+      try {
+        got.complete(core.recv(-1));
+      } catch (RuntimeException e) {
+        got.completeExceptionally(e);
+      }
+    }, "spin-test-receiver");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  /** The pipe's wake-up applied in place, as an inproc peer's caller does. */
+  private static Pipe.Listener inPlace(SocketCore[] core) {
+    return command -> core[0].tryApply(command);
+  }
+
+  @Test
+  void aCallerBlockedOnAnInprocOnlySocketSpinsAndTakesTheMessageWrittenMeanwhile() throws Exception {
+    SocketCore[] core = {core(SocketType.PULL)};
+    Pipe pipe = Pipe.create(0, 0);
+    assertTrue(core[0].attach(pipe.b(), false, null, inPlace(core), false, true));
+    CompletableFuture<Msg> got = new CompletableFuture<>();
+    Thread t = receiver(core[0], got);
+    // it has found nothing and spins; it never parks meanwhile
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (core[0].spinningCallers() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the receiver never got to wait");
+      Thread.onSpinWait();
+    }
+    for (int i = 0; i < 1000; i++) {
+      Thread.State s = t.getState();
+      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
+      Thread.yield();
+    }
+    send(pipe.a(), "during the spin");
+    assertEquals("during the spin", got.get(10, TimeUnit.SECONDS).first().text());
+  }
+
+  @Test
+  void aPipeToASessionMakesTheCallerParkAtOnceAndItsWakeUpStillArrives() throws Exception {
+    SocketCore[] core = {core(SocketType.PULL)};
+    Pipe inproc = Pipe.create(0, 0);
+    Pipe network = Pipe.create(0, 0);
+    assertTrue(core[0].attach(inproc.b(), false, null, inPlace(core), false, true));
+    assertTrue(core[0].attach(network.b(), false, null, command -> core[0].apply(command), false, false));
+    CompletableFuture<Msg> got = new CompletableFuture<>();
+    Thread t = receiver(core[0], got);
+    awaitParked(t);
+    assertEquals(0, core[0].spinningCallers());
+    send(network.a(), "from the engine");
+    assertEquals("from the engine", got.get(10, TimeUnit.SECONDS).first().text());
+  }
+
+  @Test
+  void whenTheLastSessionPipeGoesTheSocketSpinsAgain() throws Exception {
+    SocketCore[] core = {core(SocketType.PULL)};
+    Pipe inproc = Pipe.create(0, 0);
+    Pipe network = Pipe.create(0, 0);
+    core[0].attach(inproc.b(), false, null, inPlace(core), false, true);
+    core[0].attach(network.b(), false, null, IGNORE, false, false);
+    core[0].release(network.b());
+    CompletableFuture<Msg> got = new CompletableFuture<>();
+    Thread t = receiver(core[0], got);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (core[0].spinningCallers() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the receiver never got to wait");
+      Thread.onSpinWait();
+    }
+    for (int i = 0; i < 1000; i++) {
+      Thread.State s = t.getState();
+      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
+      Thread.yield();
+    }
+    send(inproc.a(), "inproc again");
+    assertEquals("inproc again", got.get(10, TimeUnit.SECONDS).first().text());
+  }
+
+  @Test
+  void theSpinKeepsToTheReceiveTimeout() {
+    SocketCore core = core(SocketType.PULL);
+    Pipe pipe = Pipe.create(0, 0);
+    core.attach(pipe.b(), false, null, IGNORE, false, true);
+    long start = System.nanoTime();
+    assertNull(core.recv(50));
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(tookMillis >= 50 && tookMillis < 10_000, "a 50 ms receive took " + tookMillis + " ms");
+  }
+
+  @Test
+  void closingTheSocketEndsTheSpinWithEterm() throws Exception {
+    SocketCore core = core(SocketType.PULL);
+    Pipe pipe = Pipe.create(0, 0);
+    core.attach(pipe.b(), false, null, IGNORE, false, true);
+    CompletableFuture<Msg> got = new CompletableFuture<>();
+    receiver(core, got);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (core.spinningCallers() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the receiver never got to wait");
+      Thread.onSpinWait();
+    }
+    core.close();
+    var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> got.get(10, TimeUnit.SECONDS));
+    assertEquals(Errno.ETERM, ((ZmqException) e.getCause()).errno());
+  }
+
+  @Test
+  void aSenderWaitingForRoomOnAnInprocPipeSpinsAndSendsOnceTheReaderMakesRoom() throws Exception {
+    SocketCore[] core = {core(SocketType.PUSH)};
+    Pipe pipe = Pipe.create(1, 0); // one message fills the socket's way out
+    Pipe.End reader = pipe.b();
+    assertTrue(core[0].attach(pipe.a(), false, null, inPlace(core), false, true));
+    assertTrue(core[0].send(Msg.ofStrings("first"), 0));
+    CompletableFuture<Boolean> sent = new CompletableFuture<>();
+    Thread t = new Thread(() -> sent.complete(core[0].send(Msg.ofStrings("second"), -1)), "spin-test-sender");
+    t.setDaemon(true);
+    t.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (core[0].spinningCallers() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the sender never got to wait");
+      Thread.onSpinWait();
+    }
+    for (int i = 0; i < 1000; i++) {
+      Thread.State s = t.getState();
+      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
+      Thread.yield();
+    }
+    assertEquals("first", reader.read().text());
+    assertTrue(sent.get(10, TimeUnit.SECONDS));
+    assertEquals("second", reader.read().text());
+  }
+}
