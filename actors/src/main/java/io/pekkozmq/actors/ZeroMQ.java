@@ -37,11 +37,12 @@ import org.apache.pekko.actor.typed.receptionist.ServiceKey;
  */
 public final class ZeroMQ implements Extension {
   /** Settings from {@code pekko-zmq} in the configuration. */
-  public record Settings(int ioThreads, int ioThroughput, String socketDispatcher, Duration maxTermination,
-      Duration commandTimeout, int deliveryBatch, Duration inprocSpin, Config socketDefaults) {
+  public record Settings(int ioThreads, int ioThroughput, Duration ioSpin, String socketDispatcher,
+      Duration maxTermination, Duration commandTimeout, int deliveryBatch, Duration inprocSpin, Config socketDefaults) {
     static Settings from(Config root) {
       Config c = root.getConfig("pekko-zmq");
-      return new Settings(c.getInt("io-threads"), c.getInt("io-throughput"), c.getString("socket-dispatcher"),
+      return new Settings(c.getInt("io-threads"), c.getInt("io-throughput"), c.getDuration("io-spin"),
+          c.getString("socket-dispatcher"),
           c.getDuration("max-termination"), c.getDuration("command-timeout"), c.getInt("delivery-batch"),
           c.getDuration("inproc-spin"), c.getConfig("socket"));
     }
@@ -78,7 +79,8 @@ public final class ZeroMQ implements Extension {
     }
     int ctx = CONTEXTS.incrementAndGet();
     for (int i = 0; i < settings.ioThreads(); i++) {
-      ioThreads.add(IoThread.start(system, "pekko-zmq-io-" + ctx + "-" + i, settings.ioThroughput()));
+      ioThreads.add(IoThread.start(system, "pekko-zmq-io-" + ctx + "-" + i, settings.ioThroughput(),
+          settings.ioSpin().toNanos()));
     }
     system.getWhenTerminated().whenComplete((d, t) -> ioThreads.forEach(IoThread::stop));
     closeSocketsOnShutdown();

@@ -41,12 +41,21 @@ public final class IoLoop extends AbstractExecutorService {
   private long tasksRun;
   private long selects;
   private final java.util.concurrent.atomic.AtomicLong wakeUps = new java.util.concurrent.atomic.AtomicLong();
+  private long spinsThatFoundWork;
+  private final IdleSpin idleSpin;
   private final Thread thread;
   private volatile boolean stopping;
   private volatile boolean terminated;
 
+  /** A loop that blocks in select as soon as it has run out of work. */
   public IoLoop(String name) {
+    this(name, 0);
+  }
+
+  /** {@code spinNanos}: how long at most it looks for more work before it blocks ({@link IdleSpin}). */
+  public IoLoop(String name, long spinNanos) {
     this.name = name;
+    this.idleSpin = new IdleSpin(spinNanos);
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -132,8 +141,7 @@ public final class IoLoop extends AbstractExecutorService {
           sleeping.set(false);
           selector.selectNow();
         } else {
-          selector.select();
-          sleeping.set(false);
+          idle();
         }
         selects++;
         dispatchReady();
@@ -151,6 +159,44 @@ public final class IoLoop extends AbstractExecutorService {
         // closing on the way out; nothing useful to report
       }
     }
+  }
+
+  /**
+   * Out of work: look for more for the spin's budget (tasks, ready keys; yielding the core to any
+   * other runnable thread between looks), then block in select. {@link #sleeping} is true only
+   * around the blocking select, so producers wake the selector only then.
+   */
+  private void idle() throws IOException {
+    sleeping.set(false);
+    boolean spins = idleSpin.enabled();
+    long budget = idleSpin.budget();
+    if (budget > 0) {
+      long start = System.nanoTime();
+      do {
+        if (!tasks.isEmpty() || selector.selectNow() > 0) {
+          spinsThatFoundWork++;
+          idleSpin.found();
+          return;
+        }
+        if (stopping) return;
+        Thread.yield();
+      } while (System.nanoTime() - start < budget);
+    }
+    long asleep = spins ? System.nanoTime() : 0;
+    sleeping.set(true);
+    // a task offered while we looked saw sleeping false and did not wake the selector
+    if (tasks.isEmpty()) {
+      selector.select();
+    } else {
+      selector.selectNow();
+    }
+    sleeping.set(false);
+    if (spins) idleSpin.slept(System.nanoTime() - asleep);
+  }
+
+  /** Idle spins that found work before the budget ran out; the loop's thread only. */
+  long spinsThatFoundWork() {
+    return spinsThatFoundWork;
   }
 
   private int runTasks() {

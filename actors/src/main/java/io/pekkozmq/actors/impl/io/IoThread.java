@@ -66,10 +66,12 @@ public final class IoThread {
 
   /**
    * The loop's counters, read on its own thread: its load, the channels in its selector, the
-   * tasks (mailbox runs) it has run, its passes through the selector, and how often a producer
-   * had to wake it from a blocking select.
+   * tasks (mailbox runs) it has run, its passes through the selector, how often a producer had to
+   * wake it from a blocking select, and how often its idle spin (pekko-zmq.io-spin) found work
+   * before it would have blocked.
    */
-  public record Statistics(String name, int load, int channels, long tasksRun, long selects, long wakeUps) {}
+  public record Statistics(String name, int load, int channels, long tasksRun, long selects, long wakeUps,
+      long spinsThatFoundWork) {}
 
   /**
    * Registers {@code channel} with this thread's selector for {@code ops}; readiness then goes to
@@ -100,12 +102,18 @@ public final class IoThread {
     this.actor = actor;
   }
 
+  /** As {@link #start(ActorSystem, String, int, long)}, with a loop that never spins when idle. */
+  public static IoThread start(ActorSystem<?> system, String dispatcherId, int throughput) {
+    return start(system, dispatcherId, throughput, 0);
+  }
+
   /**
    * Starts the loop, registers its dispatcher under {@code dispatcherId} in this system and spawns
-   * the I/O thread's actor (a system actor of that name) on it.
+   * the I/O thread's actor (a system actor of that name) on it. {@code idleSpinNanos}: how long at
+   * most the loop looks for more work before it blocks (pekko-zmq.io-spin).
    */
-  public static IoThread start(ActorSystem<?> system, String dispatcherId, int throughput) {
-    IoLoop loop = new IoLoop(dispatcherId);
+  public static IoThread start(ActorSystem<?> system, String dispatcherId, int throughput, long idleSpinNanos) {
+    IoLoop loop = new IoLoop(dispatcherId, idleSpinNanos);
     var dispatchers = system.classicSystem().dispatchers();
     Config config = ConfigFactory.parseString("id = \"" + dispatcherId + "\"\nthroughput = " + throughput)
         .withFallback(system.settings().config().getConfig("pekko.actor.default-dispatcher"));
@@ -170,7 +178,7 @@ public final class IoThread {
           })
           .onMessage(GetStatistics.class, g -> {
             g.replyTo().tell(new Statistics(loop.name(), loop.load(), loop.channels(), loop.tasksRun(),
-                loop.selects(), loop.wakeUps()));
+                loop.selects(), loop.wakeUps(), loop.spinsThatFoundWork()));
             return this;
           })
           .onMessage(Plug.class, this::onPlug)

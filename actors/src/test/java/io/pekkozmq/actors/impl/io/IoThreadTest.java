@@ -127,6 +127,43 @@ class IoThreadTest {
     stop(io);
   }
 
+  private IoThread.Statistics statistics(IoThread io) {
+    TestProbe<IoThread.Statistics> stats = kit.createTestProbe();
+    io.actor().tell(new IoThread.GetStatistics(stats.getRef()));
+    return stats.receiveMessage();
+  }
+
+  @Test
+  void aSpinningThreadCatchesReadinessAndTasksWithoutBeingWokenAndStillStops() throws Exception {
+    // a spin far longer than the test: whatever comes is found by the spin, never by a wake-up
+    IoThread io = IoThread.start(kit.system(), "io-thread-test-" + (++threads), 5, TimeUnit.SECONDS.toNanos(30));
+    Plugged p = new Plugged();
+    plug(io, p);
+    IoThread.Statistics before = statistics(io);
+    p.pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+    assertEquals(io.dispatcherId(), p.readyOn.get(5, TimeUnit.SECONDS));
+    IoThread.Statistics after = statistics(io);
+    assertTrue(after.spinsThatFoundWork() >= before.spinsThatFoundWork() + 2,
+        "the readiness and the statistics request were found by the spin: " + before + " then " + after);
+    assertEquals(before.wakeUps(), after.wakeUps(), "nobody had to wake the selector");
+    io.actor().tell(new IoThread.Unplug(p.key));
+    long start = System.nanoTime();
+    stop(io); // the loop notices the stop inside its spin, not at the spin's end
+    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "the stop waited for the spin");
+    p.pipe.source().close();
+    p.pipe.sink().close();
+  }
+
+  @Test
+  void aThreadWithoutSpinIsWokenForATaskAndNeverSpins() throws Exception {
+    IoThread io = start();
+    IoThread.Statistics before = statistics(io);
+    IoThread.Statistics after = statistics(io);
+    assertEquals(0, after.spinsThatFoundWork());
+    assertTrue(after.wakeUps() > before.wakeUps() || after.tasksRun() > before.tasksRun(), "the loop ran: " + after);
+    stop(io);
+  }
+
   /** Through the protocol: the loop may end only after its actor (the system waits for that actor). */
   private void stop(IoThread io) throws Exception {
     TestProbe<IoThread.Stopped> stopped = kit.createTestProbe();
