@@ -135,7 +135,8 @@ public final class IoLoop extends AbstractExecutorService {
     try {
       while (!stopping) {
         int ran = runTasks();
-        sleeping.set(true);
+        // a loop about to spin stays awake to producers: its spin finds what they offer
+        if (idleSpin.budget() == 0) sleeping.set(true);
         // keys already selected (by a selectNow in register) would not wake a blocking select
         if (!tasks.isEmpty() || ran == TASKS_PER_SELECT || !selector.selectedKeys().isEmpty()) {
           sleeping.set(false);

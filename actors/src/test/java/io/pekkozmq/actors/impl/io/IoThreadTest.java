@@ -143,8 +143,9 @@ class IoThreadTest {
     p.pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
     assertEquals(io.dispatcherId(), p.readyOn.get(5, TimeUnit.SECONDS));
     IoThread.Statistics after = statistics(io);
-    assertTrue(after.spinsThatFoundWork() >= before.spinsThatFoundWork() + 2,
-        "the readiness and the statistics request were found by the spin: " + before + " then " + after);
+    // the readiness is selected only by the idle loop's spin; the request may come before it idles
+    assertTrue(after.spinsThatFoundWork() >= before.spinsThatFoundWork() + 1,
+        "the readiness was found by the spin: " + before + " then " + after);
     assertEquals(before.wakeUps(), after.wakeUps(), "nobody had to wake the selector");
     io.actor().tell(new IoThread.Unplug(p.key));
     long start = System.nanoTime();
@@ -155,13 +156,17 @@ class IoThreadTest {
   }
 
   @Test
-  void aThreadWithoutSpinIsWokenForATaskAndNeverSpins() throws Exception {
+  void aThreadWithoutSpinNeverSpins() throws Exception {
     IoThread io = start();
-    IoThread.Statistics before = statistics(io);
-    IoThread.Statistics after = statistics(io);
-    assertEquals(0, after.spinsThatFoundWork());
-    assertTrue(after.wakeUps() > before.wakeUps() || after.tasksRun() > before.tasksRun(), "the loop ran: " + after);
+    Plugged p = new Plugged();
+    plug(io, p);
+    p.pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+    assertEquals(io.dispatcherId(), p.readyOn.get(5, TimeUnit.SECONDS));
+    assertEquals(0, statistics(io).spinsThatFoundWork(), "pekko-zmq.io-spin 0 blocks at once");
+    io.actor().tell(new IoThread.Unplug(p.key));
     stop(io);
+    p.pipe.source().close();
+    p.pipe.sink().close();
   }
 
   /** Through the protocol: the loop may end only after its actor (the system waits for that actor). */
