@@ -140,8 +140,9 @@ class JupyterConsoleTmuxTest {
     Pane asked = awaitPane("the console's exit or its exit question", CELL,
         p -> p.dead() || after(p.text(), "In [6]:").contains("Do you really want to exit"));
     if (!asked.dead()) tmux("send-keys", "-t", "console", "y", "Enter");
-    Pane end = awaitPane("the console's exit", EXIT, Pane::dead);
-    assertEquals(0, end.status(), "jupyter console's exit status\n" + end.text());
+    // tmux marks the pane dead when its pty closes and learns the exit status a moment later
+    Pane end = awaitPane("the console's exit status", EXIT, Pane::exitKnown);
+    assertEquals(0, end.status(), "jupyter console's exit status (signal " + end.signal() + ")\n" + end.text());
     String last = after(end.text(), "In [6]:");
     assertTrue(last.contains("exit"), "the input line shows exit\n" + last);
     assertFalse(last.contains("Error") || last.contains("cannot find symbol") || last.contains("Out["),
@@ -230,25 +231,34 @@ class JupyterConsoleTmuxTest {
     while (true) {
       Pane p = pane();
       if (done.test(p)) return p;
-      if (p.dead()) broken = "jupyter console ended (exit " + p.status() + ") while waiting for " + what;
-      else if (System.nanoTime() > deadline) broken = "no " + what + " within " + limit;
+      if (p.exitKnown()) {
+        broken = "jupyter console ended (exit " + p.status() + ", signal " + p.signal() + ") while waiting for " + what;
+      }
+      if (broken == null && System.nanoTime() > deadline) broken = "no " + what + " within " + limit;
       if (broken != null) fail(broken + "; the screen:\n" + p.text());
       Thread.sleep(250); // a poll interval: the wait is bounded by the deadline above
     }
   }
 
-  record Pane(String text, boolean dead, int status) {}
+  /** {@code status}: the exit status once tmux has it, else -1; {@code signal}: the killing signal, else 0. */
+  record Pane(String text, boolean dead, int status, int signal) {
+    boolean exitKnown() {
+      return dead && (status >= 0 || signal > 0);
+    }
+  }
 
   /** The whole history (-S -), wrapped lines joined (-J), no escapes; then the pane's state, in one call. */
   private Pane pane() throws Exception {
     String out = tmux("capture-pane", "-p", "-J", "-S", "-", "-t", "console", ";",
-        "display-message", "-p", "-t", "console", "#{pane_dead} #{pane_dead_status}");
+        "display-message", "-p", "-t", "console", "#{pane_dead} s#{pane_dead_status} k#{pane_dead_signal}");
     String body = out.stripTrailing();
     int nl = body.lastIndexOf('\n');
     String[] state = body.substring(nl + 1).strip().split(" ");
     boolean dead = state[0].equals("1");
+    String status = state.length > 1 ? state[1].substring(1) : "";
+    String signal = state.length > 2 ? state[2].substring(1) : "";
     return new Pane(nl < 0 ? "" : body.substring(0, nl), dead,
-        dead && state.length > 1 ? Integer.parseInt(state[1]) : -1);
+        dead && !status.isEmpty() ? Integer.parseInt(status) : -1, dead && !signal.isEmpty() ? Integer.parseInt(signal) : 0);
   }
 
   private String tmux(String... args) throws Exception {
