@@ -164,11 +164,11 @@ public final class IoLoop extends AbstractExecutorService {
 
   /**
    * Out of work: look for more for the spin's budget (tasks, ready keys; yielding the core to any
-   * other runnable thread between looks), then block in select. {@link #sleeping} is true only
-   * around the blocking select, so producers wake the selector only then.
+   * other runnable thread between looks), then block in select. {@link #sleeping} stays false
+   * through the spin (run() sets it only for a loop that will not spin), so producers wake the
+   * selector only around the blocking select.
    */
   private void idle() throws IOException {
-    sleeping.set(false);
     boolean spins = idleSpin.enabled();
     long budget = idleSpin.budget();
     if (budget > 0) {

@@ -135,16 +135,6 @@ public final class SocketCore {
    */
   public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener,
       boolean subscribeToAll, boolean peerIsCaller) {
-    return attachPipe(end, locallyInitiated, connectRoutingId, listener, subscribeToAll, peerIsCaller);
-  }
-
-  /** As the six-argument attach, for a pipe that takes only what the pattern routes to it, written by an I/O thread. */
-  public boolean attach(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener) {
-    return attachPipe(end, locallyInitiated, connectRoutingId, listener, false, false);
-  }
-
-  private boolean attachPipe(Pipe.End end, boolean locallyInitiated, byte[] connectRoutingId, Pipe.Listener listener,
-      boolean subscribeToAll, boolean peerIsCaller) {
     lock.lock();
     try {
       if (closed) return false;

@@ -45,6 +45,24 @@ class InprocSpinTest {
     }
   }
 
+  /** Waits (bounded) until a caller of {@code core} spins for a change, or fails naming {@code who}. */
+  private static void awaitSpinning(SocketCore core, String who) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (core.spinningCallers() == 0) {
+      assertTrue(System.nanoTime() < deadline, "the " + who + " never got to wait");
+      Thread.onSpinWait();
+    }
+  }
+
+  /** {@code t} is not parked at any of a thousand looks (it spins: the spin here lasts a minute). */
+  private static void assertNeverParks(Thread t) {
+    for (int i = 0; i < 1000; i++) {
+      Thread.State s = t.getState();
+      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
+      Thread.yield();
+    }
+  }
+
   private static Thread receiver(SocketCore core, CompletableFuture<Msg> got) {
     Thread t = new Thread(() -> {
       try {
@@ -71,16 +89,8 @@ class InprocSpinTest {
     CompletableFuture<Msg> got = new CompletableFuture<>();
     Thread t = receiver(core[0], got);
     // it has found nothing and spins; it never parks meanwhile
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (core[0].spinningCallers() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the receiver never got to wait");
-      Thread.onSpinWait();
-    }
-    for (int i = 0; i < 1000; i++) {
-      Thread.State s = t.getState();
-      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
-      Thread.yield();
-    }
+    awaitSpinning(core[0], "receiver");
+    assertNeverParks(t);
     send(pipe.a(), "during the spin");
     assertEquals("during the spin", got.get(10, TimeUnit.SECONDS).first().text());
   }
@@ -110,16 +120,8 @@ class InprocSpinTest {
     core[0].release(network.b());
     CompletableFuture<Msg> got = new CompletableFuture<>();
     Thread t = receiver(core[0], got);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (core[0].spinningCallers() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the receiver never got to wait");
-      Thread.onSpinWait();
-    }
-    for (int i = 0; i < 1000; i++) {
-      Thread.State s = t.getState();
-      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
-      Thread.yield();
-    }
+    awaitSpinning(core[0], "receiver");
+    assertNeverParks(t);
     send(inproc.a(), "inproc again");
     assertEquals("inproc again", got.get(10, TimeUnit.SECONDS).first().text());
   }
@@ -142,11 +144,7 @@ class InprocSpinTest {
     core.attach(pipe.b(), false, null, IGNORE, false, true);
     CompletableFuture<Msg> got = new CompletableFuture<>();
     receiver(core, got);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (core.spinningCallers() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the receiver never got to wait");
-      Thread.onSpinWait();
-    }
+    awaitSpinning(core, "receiver");
     core.close();
     var e = assertThrows(java.util.concurrent.ExecutionException.class, () -> got.get(10, TimeUnit.SECONDS));
     assertEquals(Errno.ETERM, ((ZmqException) e.getCause()).errno());
@@ -163,16 +161,8 @@ class InprocSpinTest {
     Thread t = new Thread(() -> sent.complete(core[0].send(Msg.ofStrings("second"), -1)), "spin-test-sender");
     t.setDaemon(true);
     t.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (core[0].spinningCallers() == 0) {
-      assertTrue(System.nanoTime() < deadline, "the sender never got to wait");
-      Thread.onSpinWait();
-    }
-    for (int i = 0; i < 1000; i++) {
-      Thread.State s = t.getState();
-      assertTrue(s != Thread.State.WAITING && s != Thread.State.TIMED_WAITING, "parked while spinning: " + s);
-      Thread.yield();
-    }
+    awaitSpinning(core[0], "sender");
+    assertNeverParks(t);
     assertEquals("first", reader.read().text());
     assertTrue(sent.get(10, TimeUnit.SECONDS));
     assertEquals("second", reader.read().text());

@@ -58,7 +58,7 @@ class PipeWakeUpsTest {
   void aSessionPipesActivationIsAppliedInPlaceAndTheActorHearsOfItOnlyWhenASubscriberWaits() {
     Pipe pipe = Pipe.create(0, 0);
     Pipe.End engineSide = pipe.a();
-    assertTrue(core.attach(pipe.b(), false, null, wakeUps.sessionPipes()));
+    assertTrue(core.attach(pipe.b(), false, null, wakeUps.sessionPipes(), false, false));
     assertNull(core.recv(0)); // the reader sleeps
     send(engineSide, "one");
     assertEquals(List.of(), actor, "no actor message: the core took the activation on the writer's thread");
@@ -73,7 +73,7 @@ class PipeWakeUpsTest {
   void aSessionsTermIsAppliedAndTheActorDropsThePipeFromItsBooks() {
     Pipe pipe = Pipe.create(0, 0);
     Pipe.End engineSide = pipe.a();
-    core.attach(pipe.b(), false, null, wakeUps.sessionPipes());
+    core.attach(pipe.b(), false, null, wakeUps.sessionPipes(), false, false);
     send(engineSide, "last");
     engineSide.closeWrite();
     assertEquals(List.of("terminated"), actor);
@@ -88,7 +88,7 @@ class PipeWakeUpsTest {
   void anInprocActivationWhileTheCoreIsLockedByTheWriterGoesToTheActor() {
     Pipe pipe = Pipe.create(0, 0);
     Pipe.End peer = pipe.a();
-    core.attach(pipe.b(), false, null, wakeUps.inprocPipes());
+    core.attach(pipe.b(), false, null, wakeUps.inprocPipes(), false, true);
     assertNull(core.recv(0));
     // the writer holds this core's lock (as an inproc peer inside its own socket's operation would)
     core.withLock(() -> send(peer, "held"));
