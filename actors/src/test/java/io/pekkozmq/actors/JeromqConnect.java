@@ -21,6 +21,9 @@ import org.zeromq.ZMQ;
  * machine. Each attempt's connection is told apart by its remote endpoint (from ACCEPTED), and a
  * replaced socket's connection must be gone (DISCONNECTED) before the next attempt, so a replaced
  * socket that wakes up late can never hold the place of its successor (a PAIR keeps one peer).
+ * What a late socket sent before it went stays sent: an XPUB of ours has reported its
+ * subscriptions and their cancels, so a scenario that reads those has the JeroMQ socket subscribe
+ * only once connected (PubSubInteropTest).
  */
 final class JeromqConnect {
   private JeromqConnect() {}
