@@ -127,6 +127,23 @@ class InprocSpinTest {
   }
 
   @Test
+  void aSessionPipeAttachedDuringTheSpinEndsItAndTheCallerParks() throws Exception {
+    SocketCore[] core = {core(SocketType.PULL)};
+    Pipe inproc = Pipe.create(0, 0);
+    Pipe network = Pipe.create(0, 0);
+    assertTrue(core[0].attach(inproc.b(), false, null, inPlace(core), false, true));
+    CompletableFuture<Msg> got = new CompletableFuture<>();
+    Thread t = receiver(core[0], got);
+    awaitSpinning(core[0], "receiver");
+    // a connection completes while the caller spins: the attach is a change the spin sees, and the
+    // wait that follows parks (the spin here lasts a minute, so a caller still spinning never would)
+    assertTrue(core[0].attach(network.b(), false, null, command -> core[0].apply(command), false, false));
+    awaitParked(t);
+    send(network.a(), "from the new connection");
+    assertEquals("from the new connection", got.get(10, TimeUnit.SECONDS).first().text());
+  }
+
+  @Test
   void theSpinKeepsToTheReceiveTimeout() {
     SocketCore core = core(SocketType.PULL);
     Pipe pipe = Pipe.create(0, 0);
