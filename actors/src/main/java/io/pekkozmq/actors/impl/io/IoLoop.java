@@ -47,12 +47,7 @@ public final class IoLoop extends AbstractExecutorService {
   private volatile boolean stopping;
   private volatile boolean terminated;
 
-  /** A loop that blocks in select as soon as it has run out of work. */
-  public IoLoop(String name) {
-    this(name, 0);
-  }
-
-  /** {@code spinNanos}: how long at most it looks for more work before it blocks ({@link IdleSpin}). */
+  /** {@code spinNanos}: how long at most it looks for more work before it blocks ({@link IdleSpin}; 0 never spins). */
   public IoLoop(String name, long spinNanos) {
     this.name = name;
     this.idleSpin = new IdleSpin(spinNanos);

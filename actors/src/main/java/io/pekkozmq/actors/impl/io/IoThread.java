@@ -102,15 +102,10 @@ public final class IoThread {
     this.actor = actor;
   }
 
-  /** As {@link #start(ActorSystem, String, int, long)}, with a loop that never spins when idle. */
-  public static IoThread start(ActorSystem<?> system, String dispatcherId, int throughput) {
-    return start(system, dispatcherId, throughput, 0);
-  }
-
   /**
    * Starts the loop, registers its dispatcher under {@code dispatcherId} in this system and spawns
    * the I/O thread's actor (a system actor of that name) on it. {@code idleSpinNanos}: how long at
-   * most the loop looks for more work before it blocks (pekko-zmq.io-spin).
+   * most the loop looks for more work before it blocks (pekko-zmq.io-spin; 0 never spins).
    */
   public static IoThread start(ActorSystem<?> system, String dispatcherId, int throughput, long idleSpinNanos) {
     IoLoop loop = new IoLoop(dispatcherId, idleSpinNanos);

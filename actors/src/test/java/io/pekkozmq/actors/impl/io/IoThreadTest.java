@@ -27,7 +27,7 @@ class IoThreadTest {
   }
 
   private IoThread start() {
-    return IoThread.start(kit.system(), "io-thread-test-" + (++threads), 5);
+    return IoThread.start(kit.system(), "io-thread-test-" + (++threads), 5, 0); // no idle spin
   }
 
   /** A channel with a plugged handler that completes {@code readyOn} with the thread it ran on. */

@@ -81,18 +81,35 @@ class InprocSpinTest {
     return command -> core[0].tryApply(command);
   }
 
+  /** Attaches {@code end} as a session's pipe, its wake-ups applied as the socket actor does. */
+  private static boolean attachSessionPipe(SocketCore[] core, Pipe.End end) {
+    return core[0].attach(end, false, null, command -> core[0].apply(command), false, false);
+  }
+
+  /** {@code writer} sends {@code text}, and the blocked receive that {@code got} waits for takes it. */
+  private static void sendAndExpect(Pipe.End writer, String text, CompletableFuture<Msg> got) throws Exception {
+    send(writer, text);
+    assertEquals(text, got.get(10, TimeUnit.SECONDS).first().text());
+  }
+
+  /**
+   * A receiver blocked on {@code core} has found nothing and spins, never parking meanwhile, and
+   * takes the message {@code writer} sends during the spin.
+   */
+  private static void spinsAndTakes(SocketCore core, Pipe.End writer, String text) throws Exception {
+    CompletableFuture<Msg> got = new CompletableFuture<>();
+    Thread t = receiver(core, got);
+    awaitSpinning(core, "receiver");
+    assertNeverParks(t);
+    sendAndExpect(writer, text, got);
+  }
+
   @Test
   void aCallerBlockedOnAnInprocOnlySocketSpinsAndTakesTheMessageWrittenMeanwhile() throws Exception {
     SocketCore[] core = {core(SocketType.PULL)};
     Pipe pipe = Pipe.create(0, 0);
     assertTrue(core[0].attach(pipe.b(), false, null, inPlace(core), false, true));
-    CompletableFuture<Msg> got = new CompletableFuture<>();
-    Thread t = receiver(core[0], got);
-    // it has found nothing and spins; it never parks meanwhile
-    awaitSpinning(core[0], "receiver");
-    assertNeverParks(t);
-    send(pipe.a(), "during the spin");
-    assertEquals("during the spin", got.get(10, TimeUnit.SECONDS).first().text());
+    spinsAndTakes(core[0], pipe.a(), "during the spin");
   }
 
   @Test
@@ -101,13 +118,12 @@ class InprocSpinTest {
     Pipe inproc = Pipe.create(0, 0);
     Pipe network = Pipe.create(0, 0);
     assertTrue(core[0].attach(inproc.b(), false, null, inPlace(core), false, true));
-    assertTrue(core[0].attach(network.b(), false, null, command -> core[0].apply(command), false, false));
+    assertTrue(attachSessionPipe(core, network.b()));
     CompletableFuture<Msg> got = new CompletableFuture<>();
     Thread t = receiver(core[0], got);
     awaitParked(t);
     assertEquals(0, core[0].spinningCallers());
-    send(network.a(), "from the engine");
-    assertEquals("from the engine", got.get(10, TimeUnit.SECONDS).first().text());
+    sendAndExpect(network.a(), "from the engine", got);
   }
 
   @Test
@@ -118,12 +134,7 @@ class InprocSpinTest {
     core[0].attach(inproc.b(), false, null, inPlace(core), false, true);
     core[0].attach(network.b(), false, null, IGNORE, false, false);
     core[0].release(network.b());
-    CompletableFuture<Msg> got = new CompletableFuture<>();
-    Thread t = receiver(core[0], got);
-    awaitSpinning(core[0], "receiver");
-    assertNeverParks(t);
-    send(inproc.a(), "inproc again");
-    assertEquals("inproc again", got.get(10, TimeUnit.SECONDS).first().text());
+    spinsAndTakes(core[0], inproc.a(), "inproc again");
   }
 
   @Test
@@ -137,10 +148,9 @@ class InprocSpinTest {
     awaitSpinning(core[0], "receiver");
     // a connection completes while the caller spins: the attach is a change the spin sees, and the
     // wait that follows parks (the spin here lasts a minute, so a caller still spinning never would)
-    assertTrue(core[0].attach(network.b(), false, null, command -> core[0].apply(command), false, false));
+    assertTrue(attachSessionPipe(core, network.b()));
     awaitParked(t);
-    send(network.a(), "from the new connection");
-    assertEquals("from the new connection", got.get(10, TimeUnit.SECONDS).first().text());
+    sendAndExpect(network.a(), "from the new connection", got);
   }
 
   @Test
